@@ -1,0 +1,54 @@
+// Change batches as NDJSON: one change per line, values in the tagged wire form of values.ts.
+import { FerryError } from '../errors/index.js';
+import type { Change } from './change.js';
+import { decodeRecord, encodeRecord } from './values.js';
+
+/** Encodes changes as NDJSON bytes (see docs/protocol/changes.md). */
+export function encodeChanges(changes: readonly Change[]): Uint8Array {
+  let text = '';
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    try {
+      const line =
+        c.op === 'upsert'
+          ? { op: 'upsert', key: encodeRecord(c.key), row: encodeRecord(c.row), ...(c.position === undefined ? {} : { pos: c.position }) }
+          : c.op === 'delete'
+            ? { op: 'delete', key: encodeRecord(c.key), ...(c.position === undefined ? {} : { pos: c.position }) }
+            : undefined;
+      if (!line) throw new TypeError(`unknown op ${(c as { op?: unknown }).op}`);
+      text += `${JSON.stringify(line)}\n`;
+    } catch (cause) {
+      if (cause instanceof FerryError) throw cause;
+      throw new FerryError('FERRY_INVALID_ARGUMENT', `changes[${i}] cannot be encoded: ${(cause as Error).message}`, {
+        cause,
+        location: { field: `changes[${i}]` },
+      });
+    }
+  }
+  return Buffer.from(text, 'utf8');
+}
+
+/** Decodes NDJSON change bytes; a bad line is reported with its line number. */
+export function decodeChanges(bytes: Uint8Array): Change[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const out: Change[] = [];
+  let lineNo = 0;
+  for (const line of text.split('\n')) {
+    lineNo++;
+    if (line === '') continue;
+    try {
+      const raw = JSON.parse(line) as { op?: unknown; key?: unknown; row?: unknown; pos?: unknown };
+      const position = raw.pos === undefined ? undefined : String(raw.pos);
+      const base = position === undefined ? {} : { position };
+      if (raw.op === 'upsert') out.push({ op: 'upsert', key: decodeRecord(raw.key), row: decodeRecord(raw.row), ...base });
+      else if (raw.op === 'delete') out.push({ op: 'delete', key: decodeRecord(raw.key), ...base });
+      else throw new TypeError(`unknown op ${String(raw.op)}`);
+    } catch (cause) {
+      throw new FerryError('FERRY_ENVELOPE_MALFORMED', `Change line ${lineNo} is not valid: ${(cause as Error).message}`, {
+        cause,
+        location: { line: lineNo },
+      });
+    }
+  }
+  return out;
+}

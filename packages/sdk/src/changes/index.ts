@@ -1,0 +1,14 @@
+export { type Change, CHANGES_CONTENT_TYPE } from './change.js';
+export { decodeChanges, encodeChanges } from './codec.js';
+export {
+  DateOnly,
+  Decimal,
+  decodeRecord,
+  decodeValue,
+  type EncodedValue,
+  encodeRecord,
+  encodeValue,
+  type FerryRecord,
+  type FerryValue,
+  Timestamp,
+} from './values.js';

@@ -1,0 +1,182 @@
+// Values with full fidelity: what a JSON number or a JS Date would lose travels as a tagged object.
+
+/** An exact decimal (NUMERIC, DECIMAL, Oracle NUMBER, money), kept as its canonical string. */
+export class Decimal {
+  /** Canonical text: optional `-`, digits, optional `.` and digits; no exponent, no `+`, no leading zeros. */
+  readonly value: string;
+  constructor(value: string) {
+    const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+    if (!m) throw new TypeError(`"${value}" is not a decimal number`);
+    const int = m[2]!.replace(/^0+(?=\d)/, '');
+    const frac = m[3] ?? '';
+    const sign = m[1] && /[1-9]/.test(int + frac) ? '-' : '';
+    this.value = frac ? `${sign}${int}.${frac}` : `${sign}${int}`;
+  }
+  toString(): string {
+    return this.value;
+  }
+  toJSON(): string {
+    return this.value;
+  }
+}
+
+/**
+ * A point in time with its original precision (up to nanoseconds) and, when the source had one, its UTC
+ * offset: `2026-11-26T08:00:00.123456+08:00`. Without an offset it is a local date-time of the source
+ * (`TIMESTAMP WITHOUT TIME ZONE`, SQL Server `datetime2`).
+ */
+export class Timestamp {
+  readonly iso: string;
+  constructor(iso: string) {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/.test(iso)) {
+      throw new TypeError(`"${iso}" is not an ISO 8601 timestamp`);
+    }
+    this.iso = iso;
+  }
+  /** True when the timestamp names an instant (it has `Z` or an offset). */
+  get hasZone(): boolean {
+    return /(Z|[+-]\d{2}:\d{2})$/.test(this.iso);
+  }
+  /** Milliseconds since the epoch (precision below a millisecond is dropped). Needs a zone. */
+  toDate(): Date {
+    if (!this.hasZone) throw new TypeError(`Timestamp ${this.iso} has no zone; it is not an instant`);
+    return new Date(this.iso);
+  }
+  toString(): string {
+    return this.iso;
+  }
+  toJSON(): string {
+    return this.iso;
+  }
+}
+
+/** A calendar date without time: `2026-11-26`. */
+export class DateOnly {
+  readonly iso: string;
+  constructor(iso: string) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) throw new TypeError(`"${iso}" is not an ISO 8601 date`);
+    this.iso = iso;
+  }
+  toString(): string {
+    return this.iso;
+  }
+  toJSON(): string {
+    return this.iso;
+  }
+}
+
+/** A column value as Ferry carries it. */
+export type FerryValue =
+  | null
+  | boolean
+  | number
+  | string
+  | bigint
+  | Decimal
+  | Timestamp
+  | DateOnly
+  | Uint8Array
+  | FerryValue[]
+  | { [key: string]: FerryValue };
+
+/** A row or key: column name → value. */
+export type FerryRecord = { [column: string]: FerryValue };
+
+/** The wire form of a value (see docs/protocol/changes.md). */
+export type EncodedValue =
+  | null
+  | boolean
+  | number
+  | string
+  | { $int: string }
+  | { $dec: string }
+  | { $ts: string }
+  | { $date: string }
+  | { $bin: string }
+  | { $float: 'NaN' | 'Infinity' | '-Infinity' }
+  | { $obj: { [key: string]: EncodedValue } }
+  | EncodedValue[];
+
+/** Encodes one value to its wire form. */
+export function encodeValue(value: FerryValue): EncodedValue {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    // A finite double survives JSON exactly; integers beyond 2^53 must be bigint to be exact.
+    if (Number.isFinite(value)) return value;
+    return { $float: String(value) as 'NaN' | 'Infinity' | '-Infinity' };
+  }
+  if (typeof value === 'bigint') return { $int: value.toString() };
+  if (value instanceof Decimal) return { $dec: value.value };
+  if (value instanceof Timestamp) return { $ts: value.iso };
+  if (value instanceof DateOnly) return { $date: value.iso };
+  if (value instanceof Uint8Array) return { $bin: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (Array.isArray(value)) return value.map(encodeValue);
+  if (value instanceof Date) return { $ts: value.toISOString() };
+  if (typeof value === 'object') {
+    const out: { [key: string]: EncodedValue } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeValue(v);
+    return { $obj: out };
+  }
+  throw new TypeError(`Cannot encode a value of type ${typeof value}`);
+}
+
+/** Decodes a wire value. Throws TypeError on anything that is not a valid encoding. */
+export function decodeValue(encoded: unknown): FerryValue {
+  if (encoded === null || typeof encoded === 'boolean' || typeof encoded === 'string') return encoded;
+  if (typeof encoded === 'number') {
+    if (!Number.isFinite(encoded)) throw new TypeError('non-finite number');
+    return encoded;
+  }
+  if (Array.isArray(encoded)) return encoded.map(decodeValue);
+  if (typeof encoded === 'object') {
+    const keys = Object.keys(encoded);
+    const tag = keys[0];
+    if (keys.length !== 1 || tag === undefined) throw new TypeError('a tagged value has exactly one key');
+    const v = (encoded as Record<string, unknown>)[tag];
+    switch (tag) {
+      case '$int':
+        if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new TypeError('$int must be a decimal integer string');
+        return BigInt(v);
+      case '$dec':
+        if (typeof v !== 'string') throw new TypeError('$dec must be a string');
+        return new Decimal(v);
+      case '$ts':
+        if (typeof v !== 'string') throw new TypeError('$ts must be a string');
+        return new Timestamp(v);
+      case '$date':
+        if (typeof v !== 'string') throw new TypeError('$date must be a string');
+        return new DateOnly(v);
+      case '$bin':
+        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) throw new TypeError('$bin must be base64');
+        return new Uint8Array(Buffer.from(v, 'base64'));
+      case '$float':
+        if (v === 'NaN') return Number.NaN;
+        if (v === 'Infinity') return Number.POSITIVE_INFINITY;
+        if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
+        if (typeof v === 'string' && Number.isFinite(Number(v))) return Number(v);
+        throw new TypeError('$float must be NaN, Infinity, -Infinity or a number');
+      case '$obj': {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError('$obj must be an object');
+        const out: { [key: string]: FerryValue } = {};
+        for (const [k, inner] of Object.entries(v)) out[k] = decodeValue(inner);
+        return out;
+      }
+      default:
+        throw new TypeError(`unknown value tag ${tag}`);
+    }
+  }
+  throw new TypeError(`unexpected ${typeof encoded}`);
+}
+
+export function encodeRecord(record: FerryRecord): { [column: string]: EncodedValue } {
+  const out: { [column: string]: EncodedValue } = {};
+  for (const [k, v] of Object.entries(record)) out[k] = encodeValue(v);
+  return out;
+}
+
+export function decodeRecord(encoded: unknown): FerryRecord {
+  if (encoded === null || typeof encoded !== 'object' || Array.isArray(encoded)) throw new TypeError('a record must be an object');
+  const out: FerryRecord = {};
+  for (const [k, v] of Object.entries(encoded)) out[k] = decodeValue(v);
+  return out;
+}

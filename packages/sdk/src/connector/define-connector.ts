@@ -1,0 +1,28 @@
+import type { Source } from './source.js';
+
+/**
+ * A connector: a typed factory from its configuration to a {@link Source}. The factory does no I/O; the
+ * source connects on first use, so creating one is cheap and safe to do twice.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectorFactory } from '@ferry/sdk/connector';
+ *
+ * const postgres: ConnectorFactory<{ connection: string }> = (config) => createSqlSource({ … });
+ * const source = postgres({ connection: 'postgres://127.0.0.1/test' });
+ * ```
+ */
+export type ConnectorFactory<Config> = (config: Config) => Source;
+
+/**
+ * Declares a connector: returns the factory unchanged, with its type checked. Equivalent to annotating a
+ * const with {@link ConnectorFactory}; use whichever reads better.
+ *
+ * @example
+ * ```ts
+ * export const fileDrop = defineConnector((config: { dir: string }) => createFileSource(config));
+ * ```
+ */
+export function defineConnector<Config>(factory: ConnectorFactory<Config>): ConnectorFactory<Config> {
+  return factory;
+}

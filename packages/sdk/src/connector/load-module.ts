@@ -1,0 +1,30 @@
+// Database libraries are never hard dependencies of the sdk: passed in by the caller or imported lazily.
+import { FerryError } from '../errors/index.js';
+
+/**
+ * Returns `provided` when given, otherwise imports `name` on first use. A missing module fails with a
+ * message that says how to fix it, in the style of `Cannot import \`pg\`. Make sure it is installed or
+ * provide it via the \`pg\` option.`
+ *
+ * @param name - package to import, e.g. `'knex'`, `'pg'`, `'mysql2'`.
+ * @param option - the config option through which a caller can pass the module instead.
+ *
+ * @example
+ * ```ts
+ * const knex = await loadModule<typeof import('knex')>('knex', 'knex', config.knex);
+ * ```
+ */
+export async function loadModule<T>(name: string, option: string, provided?: T): Promise<T> {
+  if (provided !== undefined) return provided;
+  try {
+    const mod = (await import(name)) as { default?: T } & T;
+    // CJS packages arrive as { default: module.exports } under ESM; the module itself under CJS.
+    return (mod.default ?? mod) as T;
+  } catch (cause) {
+    throw new FerryError(
+      'FERRY_SOURCE_UNAVAILABLE',
+      `Cannot import \`${name}\`. Make sure it is installed or provide it via the \`${option}\` option.`,
+      { cause, details: { module: name } },
+    );
+  }
+}

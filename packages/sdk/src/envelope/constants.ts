@@ -1,0 +1,25 @@
+/** Frame magic: ASCII `FERY`. */
+export const MAGIC = Uint8Array.of(0x46, 0x45, 0x52, 0x59);
+/** The only frame format version this code reads and writes. */
+export const FORMAT_VERSION = 1;
+/** Bytes before the header: magic(4) version(1) suite(1) flags(2) headerLength(4). */
+export const PREFIX_LENGTH = 12;
+/** Bytes before each segment's ciphertext: flag(1) length(4). */
+export const SEGMENT_PREFIX_LENGTH = 5;
+/** A header larger than this is refused before it is read. */
+export const MAX_HEADER_LENGTH = 256 * 1024;
+/** Default and bounds of the uncompressed content carried per segment. */
+export const DEFAULT_SEGMENT_SIZE = 64 * 1024;
+export const MIN_SEGMENT_SIZE = 1024;
+export const MAX_SEGMENT_SIZE = 16 * 1024 * 1024;
+/** Deflate can grow incompressible input slightly; a segment may exceed its content size by this much. */
+export const COMPRESSION_SLACK = 1024;
+/** Segment flags. */
+export const SEGMENT_DATA = 0x00;
+export const SEGMENT_FINAL = 0x01;
+/** Domain separation for the two signatures. */
+export const OUTER_CONTEXT = Buffer.from('FERRY-ENVELOPE-V1/OUTER\0', 'ascii');
+export const INNER_CONTEXT = Buffer.from('FERRY-ENVELOPE-V1/INNER\0', 'ascii');
+/** Default freshness window: envelopes wait in outboxes while the platform is down, so it is generous. */
+export const DEFAULT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;

@@ -1,0 +1,135 @@
+// Decryption-side steps shared by the buffered and the streaming open.
+import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import { FerryError } from '../errors/index.js';
+import type { Identity } from '../pki/identity.js';
+import type { PublicKey } from '../pki/keys.js';
+import { verifyBytes } from '../pki/signature.js';
+import { INNER_CONTEXT, OUTER_CONTEXT } from './constants.js';
+import type { EnvelopeHeader, RecipientEntry } from './header.js';
+import type { ReplayGuard } from './replay.js';
+import type { ContentCipher, Suite } from './suites/index.js';
+
+/** A tampering failure. The message is deliberately the same for every stage; `stage` is for operators. */
+export function tampered(stage: 'signature' | 'key' | 'segment' | 'inner-signature', cause?: unknown): FerryError {
+  return new FerryError('FERRY_ENVELOPE_TAMPERED', 'The envelope failed authentication', {
+    ...(cause === undefined ? {} : { cause }),
+    details: { stage },
+  });
+}
+
+export function findRecipient(header: EnvelopeHeader, me: Identity): { entry: RecipientEntry; identity: Identity['certificate'] } {
+  const mine = me.encryption ?? { certificate: me.certificate, privateKey: me.privateKey };
+  const entry = header.to.find((r) => r.kid === mine.certificate.fingerprint);
+  if (!entry) {
+    throw new FerryError('FERRY_ENVELOPE_NOT_RECIPIENT', 'This envelope is not addressed to this receiver', {
+      details: { recipients: header.to.map((r) => r.dept) },
+    });
+  }
+  return { entry, identity: mine.certificate };
+}
+
+export function unwrapContentKey(suite: Suite, header: EnvelopeHeader, me: Identity): Uint8Array {
+  const { entry } = findRecipient(header, me);
+  const key = me.encryption?.privateKey ?? me.privateKey;
+  try {
+    return suite.unwrapKey(entry, key);
+  } catch (cause) {
+    throw tampered('key', cause);
+  }
+}
+
+export async function checkReplay(replay: ReplayGuard | undefined, id: string): Promise<void> {
+  if (replay && (await replay.has(id))) {
+    throw new FerryError('FERRY_REPLAY', `Envelope ${id} was already received`, { details: { id } });
+  }
+}
+
+/**
+ * True when `signature` is exactly DER `SEQUENCE { INTEGER r, INTEGER s }` with minimal lengths and positive,
+ * minimally encoded integers, and nothing after. The SM2 verifier (sm-crypto-v2) reads r and s without checking
+ * tags, lengths or trailing bytes, so without this check anyone could change those bytes of a frame unnoticed.
+ */
+export function isStrictDerSignature(signature: Uint8Array): boolean {
+  const integerEnd = (at: number): number => {
+    const length = signature[at + 1];
+    if (signature[at] !== 0x02 || length === undefined || length === 0 || length > 33) return -1;
+    const start = at + 2;
+    if (start + length > signature.length) return -1;
+    const first = signature[start]!;
+    if (first & 0x80) return -1;
+    if (first === 0 && (length === 1 || !(signature[start + 1]! & 0x80))) return -1;
+    return start + length;
+  };
+  if (signature.length < 8 || signature[0] !== 0x30 || signature[1] !== signature.length - 2) return false;
+  const afterR = integerEnd(2);
+  return afterR > 0 && integerEnd(afterR) === signature.length;
+}
+
+/** Verifies an envelope signature; ECDSA and SM2 signatures must also be strict DER. */
+export function verifySignature(signer: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  if (signer.algorithm !== 'rsa' && !isStrictDerSignature(signature)) return false;
+  return verifyBytes(signer, message, signature);
+}
+
+export function verifyOuterSignature(suite: Suite, signer: PublicKey, transcriptDigest: Uint8Array, signature: Uint8Array) {
+  if (!verifySignature(signer, Buffer.concat([OUTER_CONTEXT, transcriptDigest]), signature)) throw tampered('signature');
+}
+
+/** Decrypts, decompresses and hashes segments in order; checks the inner signature at the end. */
+export class SegmentOpener {
+  private index = 0;
+  private readonly contentHash;
+  private readonly headerDigest: Buffer;
+  private readonly cipher: ContentCipher;
+
+  constructor(
+    private readonly suite: Suite,
+    private readonly header: EnvelopeHeader,
+    headerBytes: Uint8Array,
+    contentKey: Uint8Array,
+  ) {
+    this.headerDigest = createHash(suite.hash).update(headerBytes).digest();
+    this.contentHash = createHash(suite.hash);
+    this.cipher = suite.contentCipher(contentKey, this.headerDigest);
+  }
+
+  /** Returns the content of a data segment. */
+  data(sealed: Uint8Array): Uint8Array {
+    let plain: Uint8Array;
+    try {
+      plain = this.cipher.open(this.index++, false, sealed);
+    } catch (cause) {
+      throw tampered('segment', cause);
+    }
+    let content: Uint8Array = plain;
+    if (this.header.content.compression === 'deflate') {
+      try {
+        // The bound stops a decompression bomb: no segment may inflate past its declared size.
+        content = inflateRawSync(plain, { maxOutputLength: this.header.content.segment });
+      } catch (cause) {
+        throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'A segment does not decompress within its declared size', {
+          cause,
+        });
+      }
+    }
+    if (content.length === 0 || content.length > this.header.content.segment) {
+      throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'A segment holds more or less content than the header allows');
+    }
+    this.contentHash.update(content);
+    return content;
+  }
+
+  /** Opens the final segment and checks the inner (content) signature. Returns it, for evidence. */
+  final(sealed: Uint8Array, signer: PublicKey): Uint8Array {
+    let innerSignature: Uint8Array;
+    try {
+      innerSignature = this.cipher.open(this.index++, true, sealed);
+    } catch (cause) {
+      throw tampered('segment', cause);
+    }
+    const message = Buffer.concat([INNER_CONTEXT, this.headerDigest, this.contentHash.digest()]);
+    if (!verifySignature(signer, message, innerSignature)) throw tampered('inner-signature');
+    return innerSignature;
+  }
+}

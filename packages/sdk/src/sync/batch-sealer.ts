@@ -1,0 +1,39 @@
+// Seals encoded change batches for the outbox: to the hub, and to any other recipient the caller names.
+import type { Certificate } from '../pki/certificate.js';
+import type { Identity } from '../pki/identity.js';
+import { seal } from '../envelope/seal.js';
+import { inspectEnvelope } from '../envelope/inspect.js';
+import type { SuiteName } from '../envelope/header.js';
+import { changesContentType, type SnapshotPhase } from './content-type.js';
+
+/** Who seals and for whom. */
+export interface BatchSealerOptions {
+  identity: Identity;
+  /** The hub's encryption certificate, then any other recipients. */
+  recipients: readonly Certificate[];
+  suite?: SuiteName;
+}
+
+/** Returns a function that seals encoded changes at an outbox position. */
+export function batchSealer(options: BatchSealerOptions) {
+  return async (
+    resource: string,
+    content: Uint8Array,
+    rows: number,
+    position: { epoch: number; seq: number },
+    snapshot?: SnapshotPhase | null,
+  ): Promise<{ frame: Uint8Array; envelopeId: string; rows: number }> => {
+    const frame = await seal({
+      from: options.identity,
+      to: options.recipients,
+      resource,
+      stream: position,
+      bytes: content,
+      contentType: changesContentType(snapshot),
+      ...(options.suite ? { suite: options.suite } : {}),
+    });
+    return { frame, envelopeId: inspectEnvelope(frame).header.id, rows };
+  };
+}
+
+export type BatchSealer = ReturnType<typeof batchSealer>;

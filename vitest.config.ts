@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const sdkSrc = fileURLToPath(new URL('./packages/sdk/src/', import.meta.url));
+
+export default defineConfig({
+  // Tests of packages that depend on the SDK run against its sources, not a possibly stale dist/ build.
+  resolve: {
+    alias: [
+      { find: /^@ferry\/sdk$/, replacement: `${sdkSrc}index.ts` },
+      { find: /^@ferry\/sdk\/([a-z-]+)$/, replacement: `${sdkSrc}$1/index.ts` },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
