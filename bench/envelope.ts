@@ -46,6 +46,8 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
+/** Time batches by wall clock instead of process CPU time. */
+const WALL = args.has('--wall');
 const ROUNDS = QUICK ? 5 : 9;
 const BATCH_MS = 60;
 const WARMUP_MS = 150;
@@ -135,7 +137,9 @@ function directContender(p: Parties): Contender {
   const recipientKey = p.recipient.privateKey.keyObject!;
   const rsa = p.sender.privateKey.algorithm === 'rsa';
   const sigOptions = (key: KeyObject) =>
-    rsa ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key, dsaEncoding: 'der' as const };
+    rsa
+      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+      : { key, dsaEncoding: 'der' as const };
   const kek = (shared: Buffer, epk: Buffer) =>
     Buffer.from(hkdfSync('sha256', shared, epk, Buffer.from('bench-ecdh-es'), 32));
 
@@ -143,7 +147,11 @@ function directContender(p: Parties): Contender {
     if (rsa) return { wrapped: publicEncrypt({ key: recipientPub, ...OAEP }, cek) };
     const eph = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const jwk = eph.publicKey.export({ format: 'jwk' });
-    const epk = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+    const epk = Buffer.concat([
+      Buffer.of(4),
+      Buffer.from(jwk.x!, 'base64url'),
+      Buffer.from(jwk.y!, 'base64url'),
+    ]);
     const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: recipientPub });
     const kw = createCipheriv('id-aes256-wrap', kek(shared, epk), AES_KW_IV);
     return { wrapped: Buffer.concat([kw.update(cek), kw.final()]), epk };
@@ -203,8 +211,12 @@ async function joseContender(p: Parties): Promise<Contender> {
   return {
     name: 'jose',
     async seal(payload) {
-      const jwe = await new CompactEncrypt(payload).setProtectedHeader({ alg, enc: 'A256GCM' }).encrypt(encryptKey);
-      return new CompactSign(encoder.encode(jwe)).setProtectedHeader({ alg: sigAlg, cty: 'JWE' }).sign(signKey);
+      const jwe = await new CompactEncrypt(payload)
+        .setProtectedHeader({ alg, enc: 'A256GCM' })
+        .encrypt(encryptKey);
+      return new CompactSign(encoder.encode(jwe))
+        .setProtectedHeader({ alg: sigAlg, cty: 'JWE' })
+        .sign(signKey);
     },
     async open(sealed) {
       const { payload } = await compactVerify(sealed as string, verifyKey);
@@ -221,7 +233,8 @@ function directGmContender(p: Parties): Contender {
   const recipientPoint = p.recipient.certificate.publicKey.sm2Point!;
   const recipientD = p.recipient.privateKey.sm2Scalar!;
   const sm3 = (data: Uint8Array) => createHash('sm3').update(data).digest();
-  const keys = (cek: Uint8Array) => Buffer.from(hkdfSync('sm3', cek, Buffer.alloc(0), Buffer.from('bench-gm'), 48));
+  const keys = (cek: Uint8Array) =>
+    Buffer.from(hkdfSync('sm3', cek, Buffer.alloc(0), Buffer.from('bench-gm'), 48));
   interface GmSealed {
     iv: Buffer;
     ct: Buffer;
@@ -248,7 +261,8 @@ function directGmContender(p: Parties): Contender {
       const s = sealed as GmSealed;
       if (!sm2Verify(sm3(s.ct), s.outer, senderPoint)) throw new Error('outer signature');
       const k = keys(sm2Decrypt(s.wrapped, recipientD));
-      if (!timingSafeEqual(createHmac('sm3', k.subarray(16)).update(s.ct).digest(), s.tag)) throw new Error('mac');
+      if (!timingSafeEqual(createHmac('sm3', k.subarray(16)).update(s.ct).digest(), s.tag))
+        throw new Error('mac');
       const decipher = createCipheriv('sm4-ctr', k.subarray(0, 16), s.iv);
       const pt = Buffer.concat([decipher.update(s.ct), decipher.final()]);
       if (!sm2Verify(sm3(pt), s.inner, senderPoint)) throw new Error('inner signature');
@@ -277,11 +291,19 @@ async function calibrate(run: () => Promise<unknown>): Promise<Series> {
   return { run, iterations: Math.max(1, Math.round(BATCH_MS / perOp)), samples: [] };
 }
 
+/**
+ * Times one batch. By default by the process's CPU time (user + system, all threads, so jose's WebCrypto work
+ * on the libuv pool counts too): on a shared machine, time spent descheduled while other processes run does
+ * not land on whichever contender happened to be running. `--wall` uses the wall clock instead.
+ */
 async function measure(series: Series): Promise<void> {
   gc();
-  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   for (let i = 0; i < series.iterations; i++) await series.run();
-  series.samples.push(series.iterations / ((performance.now() - start) / 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = WALL ? (performance.now() - wall0) / 1000 : (cpu.user + cpu.system) / 1e6;
+  series.samples.push(series.iterations / seconds);
 }
 
 function median(values: number[]): number {
@@ -299,7 +321,8 @@ async function compare(
   for (const c of contenders) {
     const sample = await c.seal(payload);
     const back = await c.open(sample);
-    if (!Buffer.from(back).equals(Buffer.from(payload))) throw new Error(`${c.name}: open did not return the payload`);
+    if (!Buffer.from(back).equals(Buffer.from(payload)))
+      throw new Error(`${c.name}: open did not return the payload`);
     series.push({
       name: c.name,
       seal: await calibrate(() => c.seal(payload)),
@@ -320,7 +343,8 @@ async function compare(
 
 function table(rows: string[][], rightFrom = 1): string {
   const widths: number[] = [];
-  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  for (const row of rows)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
   return rows
     .map((row) =>
       `  ${row.map((cell, i) => (i >= rightFrom ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd(),
@@ -345,9 +369,15 @@ function header(): void {
       .join(' ')}`,
   );
   console.log(
-    `Median of ${ROUNDS} rounds; contenders interleaved round by round, order rotated; ~${BATCH_MS} ms per batch after ${WARMUP_MS} ms warm-up.`,
+    `Median of ${ROUNDS} rounds; contenders interleaved round by round, order rotated; ~${BATCH_MS} ms per batch after ${WARMUP_MS} ms warm-up;`,
   );
-  if (!(globalThis as { gc?: unknown }).gc) console.log('(run with --expose-gc to collect garbage between batches)');
+  console.log(
+    WALL
+      ? 'ops/s by wall-clock time.'
+      : 'ops/s by process CPU time (user + system, all threads), which other processes on a shared machine disturb less; --wall for wall clock.',
+  );
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.log('(run with --expose-gc to collect garbage between batches)');
 }
 
 // ───────────────────────────── INTL ─────────────────────────────
@@ -370,7 +400,18 @@ async function benchIntl(): Promise<Target[]> {
     const contenders = [ferryContender(parties), directContender(parties), await joseContender(parties)];
     console.log(`\nINTL ${label}: ${wrap}; random payload, compression none`);
     const rows = [
-      ['size', 'op', 'ferry ops/s', 'MB/s', 'direct ops/s', 'MB/s', 'jose ops/s', 'MB/s', 'ferry/direct', 'ferry/jose'],
+      [
+        'size',
+        'op',
+        'ferry ops/s',
+        'MB/s',
+        'direct ops/s',
+        'MB/s',
+        'jose ops/s',
+        'MB/s',
+        'ferry/direct',
+        'ferry/jose',
+      ],
     ];
     for (const size of sizes) {
       const result = await compare(contenders, randomBytes(size));
@@ -449,7 +490,15 @@ async function benchGm(): Promise<void> {
     const f = result.get('ferry')!;
     const d = result.get('direct')!;
     for (const op of ['seal', 'open'] as const) {
-      rows.push([sizeLabel(size), op, ops(f[op]), mbps(f[op], size), ops(d[op]), mbps(d[op], size), ratio(f[op], d[op])]);
+      rows.push([
+        sizeLabel(size),
+        op,
+        ops(f[op]),
+        mbps(f[op], size),
+        ops(d[op]),
+        mbps(d[op], size),
+        ratio(f[op], d[op]),
+      ]);
     }
   }
   console.log(table(rows, 2));
@@ -471,7 +520,9 @@ type ChildMessage = { phase: string; state: 'start' } | { phase: string; state: 
 
 function readStatus(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
-    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(
+      new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'),
+    );
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
@@ -518,7 +569,11 @@ async function memoryChild(bytes: number): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     clearInterval(timer);
     maxRss = Math.max(maxRss, process.memoryUsage.rss());
-    send({ phase: name, state: 'end', result: { seconds, bytes, maxRss, hwm: readStatus('self', 'VmHWM'), baseline } });
+    send({
+      phase: name,
+      state: 'end',
+      result: { seconds, bytes, maxRss, hwm: readStatus('self', 'VmHWM'), baseline },
+    });
   }
 
   await phase('sealStream → discard', async (tick) => {
@@ -577,7 +632,16 @@ async function benchMemory(): Promise<void> {
   if (code !== 0) throw new Error(`the memory benchmark process exited with code ${code}`);
   const mb = (n: number | undefined) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
   const rows = [
-    ['phase', 'MB/s', 'RSS before', 'peak RSS /50 ms', 'max memoryUsage().rss', 'VmHWM', 'vs 200 MB'],
+    [
+      'phase',
+      'MB/s',
+      'RSS before',
+      'peak RSS /50 ms',
+      'max memoryUsage().rss',
+      'VmHWM',
+      'growth',
+      'vs 200 MB',
+    ],
   ];
   for (const [name, r] of results) {
     const sampled = peaks.get(name);
@@ -589,12 +653,14 @@ async function benchMemory(): Promise<void> {
       mb(sampled),
       mb(r.maxRss),
       mb(r.hwm),
+      `+${mb(worst - r.baseline)}`,
       verdict(worst <= MEMORY_LIMIT),
     ]);
   }
   console.log(table(rows));
   console.log(
-    '  peak RSS /50 ms: the parent reads /proc/<pid>/status every 50 ms; VmHWM: the kernel high-water mark (reset per phase)',
+    '  peak RSS /50 ms: the parent reads /proc/<pid>/status every 50 ms; VmHWM: the kernel high-water mark (reset per phase);\n' +
+      '  growth: worst peak minus RSS before. RSS before includes Node, the tsx loader thread, jose and the SDK sources.',
   );
 }
 
@@ -626,7 +692,9 @@ async function main(): Promise<void> {
   await benchDeflate();
   await benchGm();
   await benchMemory();
-  console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(0)} s (load ${loadavg()[0]?.toFixed(1)}).`);
+  console.log(
+    `\nDone in ${((performance.now() - started) / 1000).toFixed(0)} s (load ${loadavg()[0]?.toFixed(1)}).`,
+  );
 }
 
 const childIndex = process.argv.indexOf('--memory-child');

@@ -3,6 +3,8 @@ import { baseConfig } from '../../tsup.config.base.js';
 
 export default defineConfig({
   ...baseConfig,
+  // Subpaths share chunks, so a class (TrustStore, FerryError…) is one class whichever subpath loaded it.
+  splitting: true,
   entry: {
     index: 'src/index.ts',
     'errors/index': 'src/errors/index.ts',
@@ -13,5 +15,6 @@ export default defineConfig({
     'auth/index': 'src/auth/index.ts',
     'receipt/index': 'src/receipt/index.ts',
     'connector/index': 'src/connector/index.ts',
+    'sync/index': 'src/sync/index.ts',
   },
 });

@@ -2,6 +2,7 @@
 // and optionally a PKCS#12 bundle, written as `<code>.crt`, `<code>.key`, `<code>.p12`.
 import { join } from 'node:path';
 import {
+  createPkcs12,
   type Certificate,
   type CertificateProfile,
   type CertificateRequest,
@@ -14,7 +15,7 @@ import {
 import { usageError } from '../util/errors.js';
 import { assertCanWrite, writeOutput } from '../util/files.js';
 import type { CaFiles } from './ca-files.js';
-import { assertPkcs12Password, createPkcs12, opensslPkcs12Command } from './pkcs12.js';
+import { assertPkcs12Password, opensslPkcs12Command } from './pkcs12.js';
 
 /** Options for {@link issueDepartment}. */
 export interface IssueDepartmentOptions {

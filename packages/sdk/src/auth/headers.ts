@@ -10,7 +10,13 @@ export const NONCE_HEADER = 'x-ferry-nonce';
 export const SIGNATURE_HEADER = 'x-ferry-signature';
 
 /** Every request-signing header, in the order the specification lists them. */
-export const REQUEST_SIGNING_HEADERS = [DEPT_HEADER, CERT_HEADER, DATE_HEADER, NONCE_HEADER, SIGNATURE_HEADER] as const;
+export const REQUEST_SIGNING_HEADERS = [
+  DEPT_HEADER,
+  CERT_HEADER,
+  DATE_HEADER,
+  NONCE_HEADER,
+  SIGNATURE_HEADER,
+] as const;
 
 /** The headers {@link signRequest} produces; add them to the HTTP request unchanged. */
 export interface SignedRequestHeaders {

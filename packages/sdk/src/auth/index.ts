@@ -1,4 +1,9 @@
-export { bodyDigest, type CanonicalRequestParts, canonicalRequest, REQUEST_CONTEXT } from './canonical-request.js';
+export {
+  bodyDigest,
+  type CanonicalRequestParts,
+  canonicalRequest,
+  REQUEST_CONTEXT,
+} from './canonical-request.js';
 export {
   CERT_HEADER,
   DATE_HEADER,

@@ -5,7 +5,11 @@ import { signRequest } from './sign-request.js';
  * A request signer in the shape the SDK's HTTP clients take (`CatalogClient`'s `signRequest` option): it
  * receives the exact method, path and body of each attempt and returns headers to add.
  */
-export type RequestSignerFunction = (request: { method: string; path: string; body: Uint8Array }) => Record<string, string>;
+export type RequestSignerFunction = (request: {
+  method: string;
+  path: string;
+  body: Uint8Array;
+}) => Record<string, string>;
 
 /**
  * Returns a function that signs every request as `identity` with {@link signRequest}; each call uses a fresh

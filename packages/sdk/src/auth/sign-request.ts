@@ -39,11 +39,17 @@ export interface RequestToSign {
  */
 export function signRequest(identity: Identity, request: RequestToSign): SignedRequestHeaders {
   if (!identity?.certificate || !identity.privateKey) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', 'signRequest needs an identity with certificate and privateKey');
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      'signRequest needs an identity with certificate and privateKey',
+    );
   }
   const { method, path, body } = request ?? {};
   if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', 'request.method must be an HTTP method such as GET or POST');
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      'request.method must be an HTTP method such as GET or POST',
+    );
   }
   if (typeof path !== 'string' || !path.startsWith('/') || /[\r\n]/.test(path)) {
     throw new FerryError('FERRY_INVALID_ARGUMENT', 'request.path must start with "/" and hold no line break');
@@ -53,7 +59,10 @@ export function signRequest(identity: Identity, request: RequestToSign): SignedR
   }
   const dept = identity.certificate.departmentCode;
   if (!dept) {
-    throw new FerryError('FERRY_CERT_SUBJECT', 'The signing certificate carries no department code (organizationIdentifier)');
+    throw new FerryError(
+      'FERRY_CERT_SUBJECT',
+      'The signing certificate carries no department code (organizationIdentifier)',
+    );
   }
   const at = request.now ?? new Date();
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
@@ -61,7 +70,10 @@ export function signRequest(identity: Identity, request: RequestToSign): SignedR
   }
   const date = String(at.getTime());
   const nonce = randomBytes(16).toString('hex');
-  const signature = signBytes(identity.privateKey, canonicalRequest({ method, path, date, nonce, dept, body }));
+  const signature = signBytes(
+    identity.privateKey,
+    canonicalRequest({ method, path, date, nonce, dept, body }),
+  );
   return {
     'x-ferry-dept': dept,
     'x-ferry-cert': identity.certificate.fingerprint,

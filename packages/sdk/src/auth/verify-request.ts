@@ -25,7 +25,10 @@ export interface VerifyRequestOptions {
    * Finds the registered certificate of a department by its SHA-256 fingerprint. Return `undefined` for an
    * unknown department or certificate: only registered certificates authenticate.
    */
-  resolveCertificate(departmentCode: string, fingerprint: string): Certificate | undefined | Promise<Certificate | undefined>;
+  resolveCertificate(
+    departmentCode: string,
+    fingerprint: string,
+  ): Certificate | undefined | Promise<Certificate | undefined>;
   /** The platform CA(s) the certificate must chain to. */
   trust: TrustStore;
   /** Clock for the date window and certificate validity. Default: now. */
@@ -74,14 +77,32 @@ export async function verifyRequestSignature(
   request: ReceivedRequest,
   options: VerifyRequestOptions,
 ): Promise<AuthenticatedCaller> {
-  if (!options || !(options.trust instanceof TrustStore) || typeof options.resolveCertificate !== 'function' || !options.nonces) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', 'verifyRequestSignature needs options.trust, options.resolveCertificate and options.nonces');
+  if (
+    !options ||
+    !(options.trust instanceof TrustStore) ||
+    typeof options.resolveCertificate !== 'function' ||
+    !options.nonces
+  ) {
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      'verifyRequestSignature needs options.trust, options.resolveCertificate and options.nonces',
+    );
   }
-  if (!request || typeof request.method !== 'string' || typeof request.path !== 'string' || !(request.body instanceof Uint8Array)) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', 'verifyRequestSignature needs { method, path, headers, body: Uint8Array }');
+  if (
+    !request ||
+    typeof request.method !== 'string' ||
+    typeof request.path !== 'string' ||
+    !(request.body instanceof Uint8Array)
+  ) {
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      'verifyRequestSignature needs { method, path, headers, body: Uint8Array }',
+    );
   }
   const headers = lowerCaseHeaders(request.headers ?? {});
-  const missing = [DEPT_HEADER, CERT_HEADER, DATE_HEADER, NONCE_HEADER, SIGNATURE_HEADER].filter((h) => headers[h] === undefined);
+  const missing = [DEPT_HEADER, CERT_HEADER, DATE_HEADER, NONCE_HEADER, SIGNATURE_HEADER].filter(
+    (h) => headers[h] === undefined,
+  );
   if (missing.length > 0) {
     throw new FerryError('FERRY_AUTH_REQUIRED', `The request is not signed: missing ${missing.join(', ')}`, {
       details: { missing },
@@ -100,9 +121,13 @@ export async function verifyRequestSignature(
   const maxSkew = options.maxSkewMs ?? 300_000;
   const signedAt = Number(date);
   if (Math.abs(now.getTime() - signedAt) > maxSkew) {
-    throw invalid('date', `The request date is more than ${Math.round(maxSkew / 1000)} s away from the server clock`, {
-      serverTime: now.getTime(),
-    });
+    throw invalid(
+      'date',
+      `The request date is more than ${Math.round(maxSkew / 1000)} s away from the server clock`,
+      {
+        serverTime: now.getTime(),
+      },
+    );
   }
 
   const certificate = await options.resolveCertificate(dept, fingerprint);
@@ -110,13 +135,30 @@ export async function verifyRequestSignature(
     throw invalid('certificate-unknown', 'The signing certificate is not registered for this department');
   }
   try {
-    verifyCertificate(certificate, { trust: options.trust, at: now, usage: 'digitalSignature', departmentCode: dept });
+    verifyCertificate(certificate, {
+      trust: options.trust,
+      at: now,
+      usage: 'digitalSignature',
+      departmentCode: dept,
+    });
   } catch (cause) {
     if (!isFerryError(cause)) throw cause;
-    throw invalid('certificate', `The signing certificate is not acceptable: ${cause.message}`, { certificateError: cause.code }, cause);
+    throw invalid(
+      'certificate',
+      `The signing certificate is not acceptable: ${cause.message}`,
+      { certificateError: cause.code },
+      cause,
+    );
   }
 
-  const message = canonicalRequest({ method: request.method, path: request.path, date, nonce, dept, body: request.body });
+  const message = canonicalRequest({
+    method: request.method,
+    path: request.path,
+    date,
+    nonce,
+    dept,
+    body: request.body,
+  });
   if (!verifyBytes(certificate.publicKey, message, Buffer.from(signature, 'base64'))) {
     throw invalid('signature', 'The request signature does not verify');
   }
@@ -142,7 +184,12 @@ function single(headers: ReceivedRequest['headers'], name: string, pattern: RegE
   return value;
 }
 
-function invalid(reason: string, message: string, details: Record<string, unknown> = {}, cause?: unknown): FerryError {
+function invalid(
+  reason: string,
+  message: string,
+  details: Record<string, unknown> = {},
+  cause?: unknown,
+): FerryError {
   return new FerryError('FERRY_AUTH_INVALID', message, {
     details: { reason, ...details },
     ...(cause === undefined ? {} : { cause }),

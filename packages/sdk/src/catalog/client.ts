@@ -5,7 +5,7 @@ import { FerryError } from '../errors/index.js';
 import type { CatalogEntry } from './model.js';
 import type { CatalogRecord, CatalogReviewDecision, CatalogSubmitResult } from './record.js';
 import { isResourceCode } from './resource-code.js';
-import { HubTransport, type RequestSigner } from './transport.js';
+import { HubTransport, type RequestSigner } from '../http/hub-transport.js';
 import { validateCatalogEntry } from './validate.js';
 
 /** Options of a {@link CatalogClient}. */

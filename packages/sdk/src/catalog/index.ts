@@ -58,6 +58,6 @@ export {
   RESOURCE_CODE_PATTERN,
 } from './resource-code.js';
 export { catalogEntrySchema } from './schema.js';
-export type { RequestSigner, SignableRequest } from './transport.js';
+export type { RequestSigner, SignableRequest } from '../http/hub-transport.js';
 export { type CatalogCheckResult, checkCatalogEntry, validateCatalogEntry } from './validate.js';
 export { applyCatalogAction, type CatalogVersionState, publishedVersion } from './versions.js';

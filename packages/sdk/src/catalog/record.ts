@@ -30,9 +30,4 @@ export interface CatalogSubmitResult {
 export type CatalogReviewDecision = 'approve' | 'reject';
 
 /** The error body the hub sends with a 4xx or 5xx status. */
-export interface HubErrorBody {
-  /** A stable error code, e.g. `FERRY_CATALOG_INVALID` or `CATALOG_VERSION_CONFLICT`. */
-  code: string;
-  /** A message for people. */
-  message: string;
-}
+export type { HubErrorBody } from '../http/hub-transport.js';

@@ -123,6 +123,8 @@ export interface SourceColumn {
   scale?: number;
   /** True when the column is part of the primary key. */
   primaryKey: boolean;
+  /** Collation of a text column, where the database has one per column (MySQL). */
+  collation?: string;
 }
 
 /** A table as {@link Source.discover} describes it. */

@@ -12,7 +12,11 @@ export const MAX_HEADER_LENGTH = 256 * 1024;
 export const DEFAULT_SEGMENT_SIZE = 64 * 1024;
 export const MIN_SEGMENT_SIZE = 1024;
 export const MAX_SEGMENT_SIZE = 16 * 1024 * 1024;
-/** Deflate can grow incompressible input slightly; a segment may exceed its content size by this much. */
+/**
+ * Deflate grows incompressible input slightly: about 5 bytes per stored block, and zlib's default settings make a
+ * block per 16 KiB (320 bytes per MiB). A sealed segment may therefore exceed its content size by 1/128 of the
+ * segment size plus this much (plus the tag); see `maxSealedSegment`.
+ */
 export const COMPRESSION_SLACK = 1024;
 /** Segment flags. */
 export const SEGMENT_DATA = 0x00;

@@ -51,7 +51,8 @@ export function parsePrefix(prefix: Uint8Array): ParsedPrefix {
 
 /** The largest sealed segment a header allows. */
 export function maxSealedSegment(header: EnvelopeHeader, suite: Suite): number {
-  return header.content.segment + COMPRESSION_SLACK + suite.tagLength;
+  const { segment } = header.content;
+  return segment + Math.floor(segment / 128) + COMPRESSION_SLACK + suite.tagLength;
 }
 
 /** Checks a segment's 5-byte prefix; returns flag and sealed length. */

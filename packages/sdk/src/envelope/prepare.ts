@@ -88,7 +88,7 @@ export function prepareSeal(
     }
     const usage = cert.publicKey.algorithm === 'ec-p256' ? 'keyAgreement' : 'keyEncipherment';
     if (options.trust) verifyCertificate(cert, { trust: options.trust, usage });
-    else if (cert.keyUsage.length > 0 && !cert.keyUsage.includes(usage)) {
+    else if (!cert.keyUsage.includes(usage)) {
       throw new FerryError('FERRY_CERT_USAGE', `Recipient ${dept} certificate does not allow ${usage}`, {
         location: { field: `to[${i}]` },
       });

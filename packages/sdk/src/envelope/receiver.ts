@@ -45,35 +45,8 @@ export async function checkReplay(replay: ReplayGuard | undefined, id: string): 
   }
 }
 
-/**
- * True when `signature` is exactly DER `SEQUENCE { INTEGER r, INTEGER s }` with minimal lengths and positive,
- * minimally encoded integers, and nothing after. The SM2 verifier (sm-crypto-v2) reads r and s without checking
- * tags, lengths or trailing bytes, so without this check anyone could change those bytes of a frame unnoticed.
- */
-export function isStrictDerSignature(signature: Uint8Array): boolean {
-  const integerEnd = (at: number): number => {
-    const length = signature[at + 1];
-    if (signature[at] !== 0x02 || length === undefined || length === 0 || length > 33) return -1;
-    const start = at + 2;
-    if (start + length > signature.length) return -1;
-    const first = signature[start]!;
-    if (first & 0x80) return -1;
-    if (first === 0 && (length === 1 || !(signature[start + 1]! & 0x80))) return -1;
-    return start + length;
-  };
-  if (signature.length < 8 || signature[0] !== 0x30 || signature[1] !== signature.length - 2) return false;
-  const afterR = integerEnd(2);
-  return afterR > 0 && integerEnd(afterR) === signature.length;
-}
-
-/** Verifies an envelope signature; ECDSA and SM2 signatures must also be strict DER. */
-export function verifySignature(signer: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
-  if (signer.algorithm !== 'rsa' && !isStrictDerSignature(signature)) return false;
-  return verifyBytes(signer, message, signature);
-}
-
 export function verifyOuterSignature(suite: Suite, signer: PublicKey, transcriptDigest: Uint8Array, signature: Uint8Array) {
-  if (!verifySignature(signer, Buffer.concat([OUTER_CONTEXT, transcriptDigest]), signature)) throw tampered('signature');
+  if (!verifyBytes(signer, Buffer.concat([OUTER_CONTEXT, transcriptDigest]), signature)) throw tampered('signature');
 }
 
 /** Decrypts, decompresses and hashes segments in order; checks the inner signature at the end. */
@@ -129,7 +102,7 @@ export class SegmentOpener {
       throw tampered('segment', cause);
     }
     const message = Buffer.concat([INNER_CONTEXT, this.headerDigest, this.contentHash.digest()]);
-    if (!verifySignature(signer, message, innerSignature)) throw tampered('inner-signature');
+    if (!verifyBytes(signer, message, innerSignature)) throw tampered('inner-signature');
     return innerSignature;
   }
 }

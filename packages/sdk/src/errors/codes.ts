@@ -65,6 +65,13 @@ export const FerryErrorCodes = {
   FERRY_RATE_LIMITED: 'Too many requests; retry after the indicated time',
   FERRY_REQUEST_TOO_LARGE: 'The request body exceeds the configured limit',
   FERRY_RECEIPT_INVALID: 'A receipt signature or content does not verify',
+
+  // File connector
+  FERRY_FILE_DECODE: 'A file is not valid in its encoding (the location gives the byte offset of the first bad byte)',
+  FERRY_FILE_MALFORMED: 'A file is not readable in its format (broken workbook or JSON, header lacks a configured column)',
+  FERRY_FILE_ROW_INVALID: 'A row of a file is not valid (column count, a value of the wrong type, a missing or duplicate key)',
+  FERRY_FILE_QUARANTINED: 'A file was moved to quarantine; its reason file says why',
+  FERRY_FILE_STATE: 'The diff state or journal of a file resource is unreadable or inconsistent',
 } as const;
 
 /** A stable Ferry error code. */

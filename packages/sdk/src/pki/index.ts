@@ -28,7 +28,7 @@ export {
   publicKeyFromSpki,
 } from './keys.js';
 export { derToPem, type PemInput } from './pem.js';
-export { loadPkcs12, type Pkcs12Contents } from './pkcs12.js';
+export { type CreatePkcs12Options, createPkcs12, loadPkcs12, type Pkcs12Contents } from './pkcs12.js';
 export {
   certificateSchemeFor,
   envelopeSchemeFor,

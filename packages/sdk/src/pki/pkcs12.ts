@@ -104,3 +104,50 @@ function orderChain(leaf: Certificate, certs: Certificate[]): Certificate[] {
   }
   return [...ordered, ...rest.values()];
 }
+
+/** Options for {@link createPkcs12}. */
+export interface CreatePkcs12Options {
+  privateKey: PrivateKey;
+  certificate: Certificate;
+  /** CA certificates to include (RSA-signed ones only: node-forge cannot encode others). */
+  chain?: readonly Certificate[];
+  /** ASCII only, as {@link loadPkcs12} requires. */
+  password: string;
+  /** The bag's friendlyName, shown by key stores. */
+  friendlyName?: string;
+}
+
+/**
+ * Packs an RSA key and its certificate as PKCS#12 (PBES2 AES-256-CBC, PBKDF2 with 10,000 iterations, SHA-1 MAC
+ * as every reader expects), for systems that import identities only that way (Windows, Java key stores).
+ * EC and SM2 keys are refused (`FERRY_KEY_INVALID`): node-forge cannot encode them; use
+ * `openssl pkcs12 -export` for those.
+ *
+ * @example
+ * ```ts
+ * await fs.writeFile('dept.p12', createPkcs12({ privateKey, certificate, chain: [ca], password: 'changeit' }));
+ * ```
+ */
+export function createPkcs12(options: CreatePkcs12Options): Uint8Array {
+  if (options.privateKey.algorithm !== 'rsa') {
+    throw new FerryError(
+      'FERRY_KEY_INVALID',
+      `Built-in PKCS#12 export supports RSA keys only, not ${options.privateKey.algorithm}; use openssl pkcs12 -export`,
+    );
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the ASCII check itself
+  if (typeof options.password !== 'string' || !/^[\x00-\x7f]+$/.test(options.password)) {
+    throw new FerryError('FERRY_INVALID_ARGUMENT', 'PKCS#12 passwords must be non-empty ASCII');
+  }
+  const key = forge.pki.privateKeyFromPem(options.privateKey.toPem());
+  const certs = [options.certificate, ...(options.chain ?? []).filter((c) => c.publicKey.algorithm === 'rsa')].map((c) =>
+    forge.pki.certificateFromPem(c.toPem()),
+  );
+  const asn = forge.pkcs12.toPkcs12Asn1(key, certs, options.password, {
+    algorithm: 'aes256',
+    generateLocalKeyId: true,
+    ...(options.friendlyName ? { friendlyName: options.friendlyName } : {}),
+    count: 10_000,
+  });
+  return new Uint8Array(Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary'));
+}

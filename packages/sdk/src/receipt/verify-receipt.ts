@@ -62,7 +62,12 @@ export function verifyReceipt(signed: unknown, options: VerifyReceiptOptions): R
     });
   } catch (cause) {
     if (!isFerryError(cause)) throw cause;
-    throw invalid('certificate', `The receipt's hub certificate is not acceptable: ${cause.message}`, { certificateError: cause.code }, cause);
+    throw invalid(
+      'certificate',
+      `The receipt's hub certificate is not acceptable: ${cause.message}`,
+      { certificateError: cause.code },
+      cause,
+    );
   }
   if (!verifyBytes(leaf.publicKey, receiptSigningInput(receipt), Buffer.from(signature, 'base64'))) {
     throw invalid('signature', 'The receipt signature does not verify');
@@ -71,12 +76,20 @@ export function verifyReceipt(signed: unknown, options: VerifyReceiptOptions): R
     throw invalid('hub', `The receipt comes from hub ${receipt.hub}, not ${options.hub}`);
   }
   if (options.envelopeId !== undefined && receipt.envelopeId !== options.envelopeId) {
-    throw invalid('envelope', `The receipt acknowledges envelope ${receipt.envelopeId}, not ${options.envelopeId}`);
+    throw invalid(
+      'envelope',
+      `The receipt acknowledges envelope ${receipt.envelopeId}, not ${options.envelopeId}`,
+    );
   }
   return receipt;
 }
 
-function invalid(reason: string, message: string, details: Record<string, unknown> = {}, cause?: unknown): FerryError {
+function invalid(
+  reason: string,
+  message: string,
+  details: Record<string, unknown> = {},
+  cause?: unknown,
+): FerryError {
   return new FerryError('FERRY_RECEIPT_INVALID', message, {
     details: { reason, ...details },
     ...(cause === undefined ? {} : { cause }),

@@ -17,7 +17,7 @@ export class OutboxSink implements ChangeSink {
     const content = encodeChanges(batch.changes);
     await this.outbox.append({
       resource: batch.resource,
-      cursor: batch.cursor,
+      ...(batch.cursor ? { cursor: batch.cursor } : {}),
       newEpoch: batch.snapshot === 'begin',
       ...(batch.snapshot ? { snapshot: batch.snapshot } : {}),
       seal: (position) =>

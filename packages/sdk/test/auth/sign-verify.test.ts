@@ -16,7 +16,11 @@ import { DEPT, pkiFixture } from '../helpers/pki-fixtures.js';
 const body = Buffer.from('{"resource":"101001/000001","purpose":"身份核验"}', 'utf8');
 const path = '/v1/applications?x=1&y=%2F';
 
-async function expectRejected(promise: Promise<unknown>, code: FerryErrorCode, reason?: string): Promise<void> {
+async function expectRejected(
+  promise: Promise<unknown>,
+  code: FerryErrorCode,
+  reason?: string,
+): Promise<void> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -28,7 +32,8 @@ async function expectRejected(promise: Promise<unknown>, code: FerryErrorCode, r
 describe.each(['ec-p256', 'rsa', 'sm2'] as const)('request signing with %s keys', (algorithm) => {
   const pki = pkiFixture(algorithm);
   const registry = new Map<string, Certificate>();
-  for (const id of [pki.alice, pki.bob]) registry.set(`${id.certificate.departmentCode}/${id.certificate.fingerprint}`, id.certificate);
+  for (const id of [pki.alice, pki.bob])
+    registry.set(`${id.certificate.departmentCode}/${id.certificate.fingerprint}`, id.certificate);
   const options = () => ({
     trust: pki.trust,
     nonces: new MemoryNonceStore(),
@@ -51,20 +56,40 @@ describe.each(['ec-p256', 'rsa', 'sm2'] as const)('request signing with %s keys'
   it('matches header names case-insensitively', async () => {
     const req = received(pki.alice);
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toUpperCase(), v]));
-    await expect(verifyRequestSignature({ ...req, headers }, options())).resolves.toMatchObject({ departmentCode: DEPT.alice });
+    await expect(verifyRequestSignature({ ...req, headers }, options())).resolves.toMatchObject({
+      departmentCode: DEPT.alice,
+    });
   });
 
   it('refuses a request without signature headers as FERRY_AUTH_REQUIRED', async () => {
-    await expectRejected(verifyRequestSignature({ method: 'GET', path: '/v1/x', headers: {}, body: new Uint8Array() }, options()), 'FERRY_AUTH_REQUIRED');
+    await expectRejected(
+      verifyRequestSignature(
+        { method: 'GET', path: '/v1/x', headers: {}, body: new Uint8Array() },
+        options(),
+      ),
+      'FERRY_AUTH_REQUIRED',
+    );
     const req = received(pki.alice);
     delete req.headers['x-ferry-nonce'];
     await expectRejected(verifyRequestSignature(req, options()), 'FERRY_AUTH_REQUIRED');
   });
 
   it('refuses a changed body, path or method', async () => {
-    await expectRejected(verifyRequestSignature(received(pki.alice, { body: Buffer.from('{}') }), options()), 'FERRY_AUTH_INVALID', 'signature');
-    await expectRejected(verifyRequestSignature(received(pki.alice, { path: '/v1/applications?x=2&y=%2F' }), options()), 'FERRY_AUTH_INVALID', 'signature');
-    await expectRejected(verifyRequestSignature(received(pki.alice, { method: 'PUT' }), options()), 'FERRY_AUTH_INVALID', 'signature');
+    await expectRejected(
+      verifyRequestSignature(received(pki.alice, { body: Buffer.from('{}') }), options()),
+      'FERRY_AUTH_INVALID',
+      'signature',
+    );
+    await expectRejected(
+      verifyRequestSignature(received(pki.alice, { path: '/v1/applications?x=2&y=%2F' }), options()),
+      'FERRY_AUTH_INVALID',
+      'signature',
+    );
+    await expectRejected(
+      verifyRequestSignature(received(pki.alice, { method: 'PUT' }), options()),
+      'FERRY_AUTH_INVALID',
+      'signature',
+    );
   });
 
   it('refuses a department claiming another department code', async () => {
@@ -96,14 +121,25 @@ describe.each(['ec-p256', 'rsa', 'sm2'] as const)('request signing with %s keys'
 
   it('refuses a date outside the allowed skew', async () => {
     const now = new Date();
-    const headers = signRequest(pki.alice, { method: 'GET', path: '/v1/hub', body: new Uint8Array(), now: new Date(now.getTime() - 301_000) });
+    const headers = signRequest(pki.alice, {
+      method: 'GET',
+      path: '/v1/hub',
+      body: new Uint8Array(),
+      now: new Date(now.getTime() - 301_000),
+    });
     await expectRejected(
-      verifyRequestSignature({ method: 'GET', path: '/v1/hub', headers, body: new Uint8Array() }, { ...options(), now }),
+      verifyRequestSignature(
+        { method: 'GET', path: '/v1/hub', headers, body: new Uint8Array() },
+        { ...options(), now },
+      ),
       'FERRY_AUTH_INVALID',
       'date',
     );
     await expect(
-      verifyRequestSignature({ method: 'GET', path: '/v1/hub', headers, body: new Uint8Array() }, { ...options(), now, maxSkewMs: 400_000 }),
+      verifyRequestSignature(
+        { method: 'GET', path: '/v1/hub', headers, body: new Uint8Array() },
+        { ...options(), now, maxSkewMs: 400_000 },
+      ),
     ).resolves.toMatchObject({ departmentCode: DEPT.alice });
   });
 
@@ -151,7 +187,14 @@ describe('request signing helpers', () => {
 
   it('builds the canonical string of the specification', () => {
     const text = Buffer.from(
-      canonicalRequest({ method: 'get', path: '/v1/hub?a=1', date: '1700000000000', nonce: '00'.repeat(16), dept: 'GA01', body: new Uint8Array() }),
+      canonicalRequest({
+        method: 'get',
+        path: '/v1/hub?a=1',
+        date: '1700000000000',
+        nonce: '00'.repeat(16),
+        dept: 'GA01',
+        body: new Uint8Array(),
+      }),
     ).toString('utf8');
     expect(text).toBe(
       'FERRY-REQUEST-V1\nGET\n/v1/hub?a=1\n1700000000000\n00000000000000000000000000000000\nGA01\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',

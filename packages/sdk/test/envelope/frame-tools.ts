@@ -1,7 +1,6 @@
 // Frame surgery for the envelope tests: find the parts of a frame without validating it, assert rejections,
 // and write frames by hand (correctly signed) that the SDK's own writer would never produce.
 import { createHash } from 'node:crypto';
-import { FerryError, type FerryErrorCode } from '../../src/errors/index.js';
 import {
   FORMAT_VERSION,
   INNER_CONTEXT,
@@ -13,6 +12,7 @@ import {
   SEGMENT_PREFIX_LENGTH,
 } from '../../src/envelope/constants.js';
 import type { Suite } from '../../src/envelope/suites/index.js';
+import { FerryError, type FerryErrorCode } from '../../src/errors/index.js';
 import { type PrivateKey, signBytes } from '../../src/pki/index.js';
 
 export interface SegmentLayout {
@@ -168,7 +168,7 @@ export function writeFrame(spec: HandWrittenFrame): Buffer {
     head.writeUInt32BE(sealed.length, 1);
     parts.push(head, Buffer.from(sealed));
   };
-  spec.segments.forEach((plain, i) => segment(i, SEGMENT_DATA, plain));
+  for (const [i, plain] of spec.segments.entries()) segment(i, SEGMENT_DATA, plain);
   const content = spec.content ?? Buffer.concat(spec.segments);
   const inner =
     spec.innerSignature ??

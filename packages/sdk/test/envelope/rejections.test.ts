@@ -2,13 +2,12 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { FerryErrorCode } from '../../src/errors/index.js';
 import { MAX_HEADER_LENGTH } from '../../src/envelope/constants.js';
 import { FrameWriter } from '../../src/envelope/frame-writer.js';
 import { encodeHeader } from '../../src/envelope/header.js';
 import { MemoryReplayGuard, open, openStream, seal, verifyEnvelope } from '../../src/envelope/index.js';
 import { maxSealedSegment, parseFrame } from '../../src/envelope/parse-frame.js';
-import { prepareSeal } from '../../src/envelope/prepare.js';
+import { prepareSeal, type SealOptions } from '../../src/envelope/prepare.js';
 import { DEPT, pkiFixture, SUITE_CASES } from '../helpers/pki-fixtures.js';
 import {
   collect,
@@ -16,8 +15,6 @@ import {
   expectCode,
   headerBytesOf,
   layout,
-  regionOf,
-  rejection,
   replaceHeader,
   writeFrame,
 } from './frame-tools.js';
@@ -29,12 +26,24 @@ const hash = (suite: string) => (suite === 'GM' ? 'sm3' : 'sha256');
 describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
   const pki = pkiFixture(algorithm);
   const { alice, bob, mallory, trust } = pki;
-  const small = (extra: Partial<Parameters<typeof seal>[0]> = {}) =>
-    seal({ from: alice, to: bob.certificate, resource, stream, rows: [{ 姓名: '王五' }], compression: 'none', ...extra });
+  type SealArguments = Parameters<typeof seal>[0];
+  const small = (extra: Partial<SealOptions> & { bytes?: Uint8Array; rows?: unknown[] } = {}) =>
+    seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      rows: [{ 姓名: '王五' }],
+      compression: 'none',
+      ...extra,
+    } as SealArguments);
 
   it('trailing bytes', async () => {
     const frame = await small();
-    await expectCode(open(Buffer.concat([frame, Buffer.of(0)]), { me: bob, trust }), 'FERRY_ENVELOPE_TRAILING_DATA');
+    await expectCode(
+      open(Buffer.concat([frame, Buffer.of(0)]), { me: bob, trust }),
+      'FERRY_ENVELOPE_TRAILING_DATA',
+    );
     await expectCode(open(Buffer.concat([frame, frame]), { me: bob, trust }), 'FERRY_ENVELOPE_TRAILING_DATA');
   });
 
@@ -50,14 +59,50 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
 
   it('an unknown version, suite byte or flag', async () => {
     const frame = await small();
-    await expectCode(open(edited(frame, (b) => (b[4] = 2)), { me: bob, trust }), 'FERRY_ENVELOPE_VERSION');
-    await expectCode(open(edited(frame, (b) => (b[4] = 0)), { me: bob, trust }), 'FERRY_ENVELOPE_VERSION');
-    await expectCode(open(edited(frame, (b) => (b[5] = 0x07)), { me: bob, trust }), 'FERRY_ENVELOPE_SUITE');
-    await expectCode(open(edited(frame, (b) => (b[5] = 0)), { me: bob, trust }), 'FERRY_ENVELOPE_SUITE');
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[4] = 2)),
+        { me: bob, trust },
+      ),
+      'FERRY_ENVELOPE_VERSION',
+    );
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[4] = 0)),
+        { me: bob, trust },
+      ),
+      'FERRY_ENVELOPE_VERSION',
+    );
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[5] = 0x07)),
+        { me: bob, trust },
+      ),
+      'FERRY_ENVELOPE_SUITE',
+    );
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[5] = 0)),
+        { me: bob, trust },
+      ),
+      'FERRY_ENVELOPE_SUITE',
+    );
     // The other known suite byte: the header says otherwise.
     const other = suite === 'GM' ? 0x01 : 0x02;
-    await expectCode(open(edited(frame, (b) => (b[5] = other)), { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
-    await expectCode(open(edited(frame, (b) => (b[7] = 1)), { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[5] = other)),
+        { me: bob, trust },
+      ),
+      'FERRY_ENVELOPE_MALFORMED',
+    );
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[7] = 1)),
+        { me: bob, trust },
+      ),
+      'FERRY_ENVELOPE_MALFORMED',
+    );
   });
 
   it('a suite the receiver does not allow, and a downgrade for a sender that must use GM', async () => {
@@ -72,10 +117,16 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
       );
       await expectCode(verifyEnvelope(frame, { trust, requireSuite: 'GM' }), 'FERRY_ENVELOPE_DOWNGRADE');
       // Another sender's requirement does not apply to Alice.
-      const ok = await open(frame, { me: bob, trust, requireSuite: (dept) => (dept === DEPT.carol ? 'GM' : undefined) });
+      const ok = await open(frame, {
+        me: bob,
+        trust,
+        requireSuite: (dept) => (dept === DEPT.carol ? 'GM' : undefined),
+      });
       expect(ok.rows).toHaveLength(1);
     } else {
-      expect((await open(frame, { me: bob, trust, requireSuite: 'GM', allowedSuites: ['GM'] })).rows).toHaveLength(1);
+      expect(
+        (await open(frame, { me: bob, trust, requireSuite: 'GM', allowedSuites: ['GM'] })).rows,
+      ).toHaveLength(1);
     }
   });
 
@@ -92,6 +143,7 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
   it('an expired sender certificate', async () => {
     const expired = pki.issue({
       departmentCode: DEPT.alice,
+      key: alice.privateKey,
       notBefore: new Date('2020-01-01T00:00:00Z'),
       notAfter: new Date('2021-01-01T00:00:00Z'),
     });
@@ -99,11 +151,18 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     // Opened while the certificate was valid, the envelope is fine; after it expired, it is not.
     const inWindow = await open(frame, { me: bob, trust, now: new Date('2020-12-31T23:30:00Z') });
     expect(inWindow.rows).toHaveLength(1);
-    await expectCode(open(frame, { me: bob, trust, now: new Date('2021-01-02T00:00:00Z') }), 'FERRY_CERT_EXPIRED');
+    await expectCode(
+      open(frame, { me: bob, trust, now: new Date('2021-01-02T00:00:00Z') }),
+      'FERRY_CERT_EXPIRED',
+    );
   });
 
   it('a sender certificate without digitalSignature', async () => {
-    const encryptionOnly = pki.issue({ departmentCode: DEPT.alice, profile: 'department-encryption' });
+    const encryptionOnly = pki.issue({
+      departmentCode: DEPT.alice,
+      profile: 'department-encryption',
+      key: alice.privateKey,
+    });
     const frame = await small({ from: encryptionOnly });
     await expectCode(open(frame, { me: bob, trust }), 'FERRY_CERT_USAGE');
   });
@@ -128,7 +187,13 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     });
     const err = await expectCode(open(badInner, { me: bob, trust, replay }), 'FERRY_ENVELOPE_TAMPERED');
     expect(err.details).toEqual({ stage: 'inner-signature' });
-    await expectCode(open(edited(frame, (b) => (b[b.length - 1]! ^= 1)), { me: bob, trust, replay }), 'FERRY_ENVELOPE_TAMPERED');
+    await expectCode(
+      open(
+        edited(frame, (b) => (b[b.length - 1]! ^= 1)),
+        { me: bob, trust, replay },
+      ),
+      'FERRY_ENVELOPE_TAMPERED',
+    );
 
     expect((await open(frame, { me: bob, trust, replay })).header.id).toBe(header.id);
     await expectCode(open(frame, { me: bob, trust, replay }), 'FERRY_REPLAY');
@@ -146,7 +211,9 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     expect((await open(old, { me: bob, trust, now, maxAgeMs: 9 * day })).rows).toHaveLength(1);
     const future = await small({ issuedAt: at(10 * 60 * 1000) });
     await expectCode(open(future, { me: bob, trust, now }), 'FERRY_ENVELOPE_STALE');
-    expect((await open(future, { me: bob, trust, now, maxFutureSkewMs: 11 * 60 * 1000 })).rows).toHaveLength(1);
+    expect((await open(future, { me: bob, trust, now, maxFutureSkewMs: 11 * 60 * 1000 })).rows).toHaveLength(
+      1,
+    );
     const edge = await small({ issuedAt: at(-7 * day) });
     expect((await open(edge, { me: bob, trust, now })).rows).toHaveLength(1);
   });
@@ -159,7 +226,9 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     const { to, ...rest } = header;
     const reordered = Buffer.from(JSON.stringify({ to, ...rest }), 'utf8');
     await expectCode(open(replaceHeader(frame, reordered), { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
-    const escaped = Buffer.from(headerBytesOf(frame).toString('utf8').replace('"INTL"', '"\\u0049NTL"').replace('"GM"', '"\\u0047M"'));
+    const escaped = Buffer.from(
+      headerBytesOf(frame).toString('utf8').replace('"INTL"', '"\\u0049NTL"').replace('"GM"', '"\\u0047M"'),
+    );
     await expectCode(open(replaceHeader(frame, escaped), { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
 
     // Correctly signed by the sender, and still refused: canonical form is checked, not just signed.
@@ -169,7 +238,9 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     );
     const signedSpaced = writeFrame({
       suite: prepared.suite,
-      headerBytes: Buffer.from(JSON.stringify(JSON.parse(Buffer.from(encodeHeader(prepared.header)).toString()), null, 2)),
+      headerBytes: Buffer.from(
+        JSON.stringify(JSON.parse(Buffer.from(encodeHeader(prepared.header)).toString()), null, 2),
+      ),
       contentKey: prepared.contentKey,
       signer: alice.privateKey,
       segments: [Buffer.from('x')],
@@ -209,7 +280,10 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
 
   it('a frame larger than maxFrameBytes', async () => {
     const frame = await small();
-    await expectCode(open(frame, { me: bob, trust, maxFrameBytes: frame.length - 1 }), 'FERRY_ENVELOPE_TOO_LARGE');
+    await expectCode(
+      open(frame, { me: bob, trust, maxFrameBytes: frame.length - 1 }),
+      'FERRY_ENVELOPE_TOO_LARGE',
+    );
     expect((await open(frame, { me: bob, trust, maxFrameBytes: frame.length })).rows).toHaveLength(1);
     const opened = await openStream([frame], { me: bob, trust, maxFrameBytes: frame.length - 100 });
     await expectCode(collect(opened.content), 'FERRY_ENVELOPE_TOO_LARGE');
@@ -223,7 +297,9 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     // 1 MiB of zeros deflates to about 1 KiB: a segment the frame limits allow, declared as 1 KiB of content.
     const bomb = Buffer.alloc(1024 * 1024);
     const plain = deflateRawSync(bomb, { level: 9 });
-    expect(plain.length).toBeLessThan(maxSealedSegment(prepared.header, prepared.suite) - prepared.suite.tagLength);
+    expect(plain.length).toBeLessThan(
+      maxSealedSegment(prepared.header, prepared.suite) - prepared.suite.tagLength,
+    );
     const frame = writeFrame({
       suite: prepared.suite,
       headerBytes: encodeHeader(prepared.header),
@@ -248,7 +324,7 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     expect((await open(exact, { me: bob, trust })).content).toHaveLength(1024);
   });
 
-  it('segments that are empty, reordered, dropped or whose final flag moved', async () => {
+  it('segments that are empty, oversized, reordered or re-flagged', async () => {
     const prepared = prepareSeal(
       { from: alice, to: bob.certificate, resource, stream, compression: 'none', segmentSize: 1024 },
       { type: 'application/octet-stream', rows: null },
@@ -260,7 +336,10 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
       signer: alice.privateKey,
     };
     // An empty data segment, signed by the sender: the format forbids it.
-    await expectCode(open(writeFrame({ ...base, segments: [Buffer.alloc(0)] }), { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
+    await expectCode(
+      open(writeFrame({ ...base, segments: [Buffer.alloc(0)] }), { me: bob, trust }),
+      'FERRY_ENVELOPE_MALFORMED',
+    );
     // More content in a segment than the header allows.
     await expectCode(
       open(writeFrame({ ...base, segments: [Buffer.alloc(1025, 1)] }), { me: bob, trust }),
@@ -336,14 +415,21 @@ describe('open rejects across suites', () => {
       signer: ec.alice.privateKey,
       segments: [Buffer.from('x')],
     });
-    const codes: FerryErrorCode[] = ['FERRY_ENVELOPE_SUITE'];
-    expect(codes).toContain((await rejection(open(frame, { me: ec.bob, trust: ec.trust }))).code);
+    await expectCode(open(frame, { me: ec.bob, trust: ec.trust }), 'FERRY_ENVELOPE_SUITE');
   });
+
+  // ECDSA signatures are malleable: (r, n − s) verifies as well as (r, s), so anyone can re-encode a frame's outer
+  // signature into a different, valid frame. Harmless while receivers key on the envelope id and header digest,
+  // never on a hash of the frame bytes; closing it needs low-S signing and verifying (pki/signature.ts).
+  it.todo('refuses an INTL frame whose ECDSA outer signature was re-encoded as (r, n − s)');
 
   it('input that is not a frame at all', async () => {
     const { bob, trust } = pkiFixture('ec-p256');
     await expectCode(open('FERY' as never, { me: bob, trust }), 'FERRY_INVALID_ARGUMENT');
     await expectCode(open(new Uint8Array(0), { me: bob, trust }), 'FERRY_ENVELOPE_TRUNCATED');
-    await expectCode(open(Buffer.from('PK\u0003\u0004 this is a zip file, not a frame'), { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
+    await expectCode(
+      open(Buffer.from('PK\u0003\u0004 this is a zip file, not a frame'), { me: bob, trust }),
+      'FERRY_ENVELOPE_MALFORMED',
+    );
   });
 });

@@ -1,13 +1,12 @@
 // Envelopes sealed with each suite open to exactly what was sealed, for every recipient and nobody else.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { INNER_CONTEXT } from '../../src/envelope/constants.js';
 import { inspectEnvelope, NDJSON, open, seal, verifyEnvelope } from '../../src/envelope/index.js';
 import { parseFrame } from '../../src/envelope/parse-frame.js';
-import { INNER_CONTEXT } from '../../src/envelope/constants.js';
 import { verifyBytes } from '../../src/pki/index.js';
 import { DEPT, pkiFixture, SUITE_CASES } from '../helpers/pki-fixtures.js';
 import { expectCode } from './frame-tools.js';
-import { createHash } from 'node:crypto';
 
 const stream = { epoch: 3, seq: 17 };
 const resource = '371000000000/00001';
@@ -27,33 +26,44 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
   const pki = pkiFixture(algorithm);
   const { alice, bob, carol, dave, mallory, trust } = pki;
 
-  it.each(['deflate', 'none'] as const)('round-trips Chinese rows over many segments (%s)', async (compression) => {
-    const rows = sampleRows(120);
+  it.each(['deflate', 'none'] as const)(
+    'round-trips Chinese rows over many segments (%s)',
+    async (compression) => {
+      const rows = sampleRows(120);
+      const frame = await seal({
+        from: alice,
+        to: bob.certificate,
+        resource,
+        stream,
+        rows,
+        compression,
+        segmentSize: 1024,
+      });
+      const parsed = parseFrame(frame);
+      expect(parsed.segments.filter((s) => !s.final).length).toBeGreaterThan(5);
+      const opened = await open(frame, { me: bob, trust });
+      expect(opened.rows).toEqual(rows);
+      expect(opened.header.suite).toBe(suite);
+      expect(opened.header.content).toEqual({ type: NDJSON, compression, rows: 120, segment: 1024 });
+      expect(opened.header.resource).toBe(resource);
+      expect(opened.header.stream).toEqual(stream);
+      expect(opened.sender.departmentCode).toBe(DEPT.alice);
+      expect(opened.sender.certificate.fingerprint).toBe(alice.certificate.fingerprint);
+      expect(Buffer.from(opened.content).toString('utf8')).toContain('李四·欧阳');
+    },
+  );
+
+  it.each(['deflate', 'none'] as const)('round-trips bytes (%s)', async (compression) => {
+    const bytes = randomBytes(5000);
     const frame = await seal({
       from: alice,
       to: bob.certificate,
       resource,
       stream,
-      rows,
+      bytes,
       compression,
       segmentSize: 1024,
     });
-    const parsed = parseFrame(frame);
-    expect(parsed.segments.filter((s) => !s.final).length).toBeGreaterThan(5);
-    const opened = await open(frame, { me: bob, trust });
-    expect(opened.rows).toEqual(rows);
-    expect(opened.header.suite).toBe(suite);
-    expect(opened.header.content).toEqual({ type: NDJSON, compression, rows: 120, segment: 1024 });
-    expect(opened.header.resource).toBe(resource);
-    expect(opened.header.stream).toEqual(stream);
-    expect(opened.sender.departmentCode).toBe(DEPT.alice);
-    expect(opened.sender.certificate.fingerprint).toBe(alice.certificate.fingerprint);
-    expect(Buffer.from(opened.content).toString('utf8')).toContain('李四·欧阳');
-  });
-
-  it.each(['deflate', 'none'] as const)('round-trips bytes (%s)', async (compression) => {
-    const bytes = randomBytes(5000);
-    const frame = await seal({ from: alice, to: bob.certificate, resource, stream, bytes, compression, segmentSize: 1024 });
     const opened = await open(frame, { me: bob, trust });
     expect(Buffer.from(opened.content).equals(bytes)).toBe(true);
     expect(opened.rows).toBeUndefined();
@@ -63,7 +73,14 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
 
   it('fills segments exactly when the content is a multiple of the segment size', async () => {
     const bytes = randomBytes(3 * 1024);
-    const frame = await seal({ from: alice, to: bob.certificate, resource, stream, bytes, segmentSize: 1024 });
+    const frame = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes,
+      segmentSize: 1024,
+    });
     expect(parseFrame(frame).segments.map((s) => s.final)).toEqual([false, false, false, true]);
     expect(Buffer.from((await open(frame, { me: bob, trust })).content).equals(bytes)).toBe(true);
   });
@@ -76,7 +93,13 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
     expect(opened.content).toHaveLength(0);
     expect(opened.header.content.rows).toBe(0);
 
-    const noBytes = await seal({ from: alice, to: bob.certificate, resource, stream, bytes: new Uint8Array(0) });
+    const noBytes = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes: new Uint8Array(0),
+    });
     expect((await open(noBytes, { me: bob, trust })).content).toHaveLength(0);
   });
 
@@ -98,7 +121,13 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
   });
 
   it('wraps to the separate encryption certificate and signs with the signing certificate', async () => {
-    const frame = await seal({ from: dave, to: dave.encryption!.certificate, resource, stream, rows: [{ 名称: '双证书' }] });
+    const frame = await seal({
+      from: dave,
+      to: dave.encryption!.certificate,
+      resource,
+      stream,
+      rows: [{ 名称: '双证书' }],
+    });
     const header = parseFrame(frame).header;
     expect(header.to[0]!.kid).toBe(dave.encryption!.certificate.fingerprint);
     expect(header.from.x5c[0]).toBe(Buffer.from(dave.certificate.der).toString('base64'));
@@ -119,7 +148,15 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
     const id = '0123456789abcdef0123456789abcdef';
     const issuedAt = new Date('2024-05-01T08:00:00Z');
     const content = Buffer.from('居民身份证号码,姓名\n', 'utf8');
-    const frame = await seal({ from: alice, to: bob.certificate, resource, stream, bytes: content, id, issuedAt });
+    const frame = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes: content,
+      id,
+      issuedAt,
+    });
     const opened = await open(frame, { me: bob, trust, now: new Date(issuedAt.getTime() + 1000) });
     expect(opened.header.id).toBe(id);
     expect(opened.header.iat).toBe(issuedAt.getTime());
@@ -130,9 +167,13 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
       createHash(hash).update(content).digest(),
     ]);
     expect(verifyBytes(alice.certificate.publicKey, message, opened.evidence.innerSignature)).toBe(true);
-    expect(verifyBytes(alice.certificate.publicKey, Buffer.concat([message, Buffer.of(0)]), opened.evidence.innerSignature)).toBe(
-      false,
-    );
+    expect(
+      verifyBytes(
+        alice.certificate.publicKey,
+        Buffer.concat([message, Buffer.of(0)]),
+        opened.evidence.innerSignature,
+      ),
+    ).toBe(false);
   });
 
   it('verifies without decrypting, and inspects without verifying', async () => {
@@ -147,12 +188,44 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
   });
 
   it('gives every envelope a fresh id and content key', async () => {
-    const a = await seal({ from: alice, to: bob.certificate, resource, stream, rows: [{ a: 1 }], compression: 'none' });
-    const b = await seal({ from: alice, to: bob.certificate, resource, stream, rows: [{ a: 1 }], compression: 'none' });
+    const a = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      rows: [{ a: 1 }],
+      compression: 'none',
+    });
+    const b = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      rows: [{ a: 1 }],
+      compression: 'none',
+    });
     const [pa, pb] = [parseFrame(a), parseFrame(b)];
     expect(pa.header.id).not.toBe(pb.header.id);
     expect(pa.header.id).toMatch(/^[0-9a-f]{32}$/);
     expect(Buffer.from(pa.segments[0]!.sealed).equals(Buffer.from(pb.segments[0]!.sealed))).toBe(false);
+  });
+});
+
+describe('seal and open: large segments', () => {
+  it('round-trips incompressible content in 4 MiB deflate segments (deflate grows it past 1 KiB of slack)', async () => {
+    const { alice, bob, trust } = pkiFixture('ec-p256');
+    const bytes = randomBytes(4 * 1024 * 1024 + 10);
+    const frame = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes,
+      segmentSize: 4 * 1024 * 1024,
+    });
+    const [first] = parseFrame(frame).segments;
+    expect(first!.sealed.length).toBeGreaterThan(4 * 1024 * 1024 + 1024 + 16);
+    expect(Buffer.from((await open(frame, { me: bob, trust })).content).equals(bytes)).toBe(true);
   });
 });
 
@@ -168,7 +241,10 @@ describe('seal refuses what it cannot protect', () => {
       seal({ from: sm2.alice, to: sm2.bob.certificate, suite: 'INTL', resource, stream, rows: [] }),
       'FERRY_ENVELOPE_SUITE',
     );
-    await expectCode(seal({ from: rsa.alice, to: sm2.bob.certificate, resource, stream, rows: [] }), 'FERRY_ENVELOPE_SUITE');
+    await expectCode(
+      seal({ from: rsa.alice, to: sm2.bob.certificate, resource, stream, rows: [] }),
+      'FERRY_ENVELOPE_SUITE',
+    );
   });
 
   it('refuses bad arguments with FERRY_INVALID_ARGUMENT', async () => {
@@ -179,5 +255,28 @@ describe('seal refuses what it cannot protect', () => {
     await expectCode(seal({ ...base, stream: { epoch: 1.5, seq: 0 }, rows: [] }), 'FERRY_INVALID_ARGUMENT');
     await expectCode(seal({ ...base, rows: [1n] }), 'FERRY_INVALID_ARGUMENT');
     await expectCode(seal({ ...base } as never), 'FERRY_INVALID_ARGUMENT');
+  });
+
+  it('refuses, at seal time, a header that every receiver would refuse', async () => {
+    const { alice, bob } = pkiFixture('ec-p256');
+    const base = { from: alice, to: bob.certificate, resource, stream, rows: [] };
+    const fields: [Partial<Parameters<typeof seal>[0]>, string][] = [
+      [{ stream: { epoch: -1, seq: 0 } }, 'stream.epoch'],
+      [{ stream: { epoch: 0, seq: -5 } }, 'stream.seq'],
+      [{ resource: '' }, 'resource'],
+      [{ resource: 'R'.repeat(129) }, 'resource'],
+      [{ resource: undefined as never }, 'resource'],
+      [{ contentType: '' }, 'content.type'],
+      [{ id: 'NOT-HEX' }, 'id'],
+      [{ issuedAt: new Date(-1) }, 'iat'],
+      [{ issuedAt: new Date('not a date') }, 'iat'],
+    ];
+    for (const [change, field] of fields) {
+      const err = await expectCode(
+        seal({ ...base, ...change } as Parameters<typeof seal>[0]),
+        'FERRY_INVALID_ARGUMENT',
+      );
+      expect(err.location?.field).toBe(field);
+    }
   });
 });

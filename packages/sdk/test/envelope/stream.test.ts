@@ -6,8 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemoryReplayGuard, NDJSON, open, openStream, seal, sealStream } from '../../src/envelope/index.js';
 import { DEFAULT_SEGMENT_SIZE, SEGMENT_PREFIX_LENGTH } from '../../src/envelope/constants.js';
+import { MemoryReplayGuard, NDJSON, open, openStream, seal, sealStream } from '../../src/envelope/index.js';
 import { parseFrame } from '../../src/envelope/parse-frame.js';
 import { pkiFixture } from '../helpers/pki-fixtures.js';
 import { chunked, collect, edited, expectCode, layout, rejection } from './frame-tools.js';
@@ -79,7 +79,7 @@ describe('sealStream and openStream', () => {
       chunks++;
     }
     expect(total).toBe(20 * MiB);
-    expect(chunks).toBe(20 * MiB / DEFAULT_SEGMENT_SIZE);
+    expect(chunks).toBe((20 * MiB) / DEFAULT_SEGMENT_SIZE);
     expect(digest.digest('hex')).toBe(input.digest());
   });
 
@@ -87,7 +87,14 @@ describe('sealStream and openStream', () => {
     const { alice, bob, trust } = gm;
     const input = generated(3 * MiB + 12_345, [65_536, 99_999, 5]);
     const { frame } = await frameOf(
-      sealStream(input.source, { from: alice, to: bob.certificate, resource, stream, compression: 'none', segmentSize: 37_000 }),
+      sealStream(input.source, {
+        from: alice,
+        to: bob.certificate,
+        resource,
+        stream,
+        compression: 'none',
+        segmentSize: 37_000,
+      }),
     );
     const opened = await openStream(chunked(frame, [1_000_003, 11]), { me: bob, trust });
     const content = await collect(opened.content);
@@ -98,7 +105,14 @@ describe('sealStream and openStream', () => {
   it('yields the segments before a tampered last segment, then throws at the end', async () => {
     const { alice, bob, trust } = intl;
     const content = Buffer.alloc(5 * 1024, 'a');
-    const frame = await seal({ from: alice, to: bob.certificate, resource, stream, bytes: content, segmentSize: 1024 });
+    const frame = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes: content,
+      segmentSize: 1024,
+    });
     const segments = layout(frame).segments;
     const lastData = segments[segments.length - 2]!;
     const finalSegment = segments[segments.length - 1]!;
@@ -135,7 +149,10 @@ describe('sealStream and openStream', () => {
     const { alice, bob, mallory, trust } = intl;
     const frame = await seal({ from: alice, to: bob.certificate, resource, stream, rows: [{ a: 1 }] });
     await expectCode(openStream([frame], { me: mallory, trust }), 'FERRY_ENVELOPE_NOT_RECIPIENT');
-    await expectCode(openStream([frame], { me: bob, trust, expectedSender: 'someone else' }), 'FERRY_ENVELOPE_SENDER');
+    await expectCode(
+      openStream([frame], { me: bob, trust, expectedSender: 'someone else' }),
+      'FERRY_ENVELOPE_SENDER',
+    );
     await expectCode(openStream([frame.subarray(0, 100)], { me: bob, trust }), 'FERRY_ENVELOPE_TRUNCATED');
     await expectCode(openStream([], { me: bob, trust }), 'FERRY_ENVELOPE_TRUNCATED');
   });
@@ -159,8 +176,18 @@ describe('sealStream and openStream', () => {
     expect(opened.rows).toEqual(rows);
     expect(opened.header.content.rows).toBe(500);
 
-    const buffered = await seal({ from: alice, to: bob.certificate, resource, stream, rows, segmentSize: 4096 });
-    const streamOpened = await openStream(chunked(buffered, [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]), { me: bob, trust });
+    const buffered = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      rows,
+      segmentSize: 4096,
+    });
+    const streamOpened = await openStream(chunked(buffered, [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]), {
+      me: bob,
+      trust,
+    });
     expect(streamOpened.header.content.rows).toBe(500);
     expect((await collect(streamOpened.content)).equals(text)).toBe(true);
   });
@@ -186,7 +213,10 @@ describe('sealStream and openStream', () => {
     const bad = edited(frame, (b) => {
       b[b.length - 1]! ^= 1;
     });
-    await expectCode(async () => collect((await openStream([bad], { me: bob, trust, replay })).content), 'FERRY_ENVELOPE_TAMPERED');
+    await expectCode(
+      async () => collect((await openStream([bad], { me: bob, trust, replay })).content),
+      'FERRY_ENVELOPE_TAMPERED',
+    );
     // Opened but not read to the end: not remembered either.
     const abandoned = await openStream([frame], { me: bob, trust, replay });
     expect(abandoned.header.id).toBe(parseFrame(frame).header.id);
@@ -206,7 +236,9 @@ describe('sealStream and openStream', () => {
   it('refuses bad sealStream arguments', async () => {
     const { alice, bob } = intl;
     await expectCode(
-      collect(sealStream([Buffer.from('x')], { from: alice, to: bob.certificate, resource, stream, rows: -1 })),
+      collect(
+        sealStream([Buffer.from('x')], { from: alice, to: bob.certificate, resource, stream, rows: -1 }),
+      ),
       'FERRY_INVALID_ARGUMENT',
     );
   });

@@ -7,8 +7,8 @@ import {
   createECDH,
   createHash,
   createHmac,
-  diffieHellman,
   createPublicKey,
+  diffieHellman,
   privateDecrypt,
   randomBytes,
 } from 'node:crypto';
@@ -33,7 +33,7 @@ function hkdf(hash: string, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array,
   const hashLength = createHash(hash).digest().length;
   const prk = hmac(hash, salt.length ? salt : Buffer.alloc(hashLength), ikm);
   const blocks: Buffer[] = [];
-  let previous = Buffer.alloc(0);
+  let previous: Buffer = Buffer.alloc(0);
   for (let i = 1; blocks.length * hashLength < length; i++) {
     previous = hmac(hash, prk, Buffer.concat([previous, info, Buffer.of(i)]));
     blocks.push(previous);
@@ -69,7 +69,9 @@ describe('node:crypto start-up facts the GM suite rests on', () => {
   it('SM4 encrypts the GB/T 32907 example', () => {
     const key = hex('0123456789abcdeffedcba9876543210');
     const cipher = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
-    expect(Buffer.concat([cipher.update(key), cipher.final()]).toString('hex')).toBe('681edf34d206965e86b3e94f536e4246');
+    expect(Buffer.concat([cipher.update(key), cipher.final()]).toString('hex')).toBe(
+      '681edf34d206965e86b3e94f536e4246',
+    );
   });
 
   it('SM3 hashes the GB/T 32905 examples', () => {
@@ -90,7 +92,12 @@ describe('node:crypto start-up facts the GM suite rests on', () => {
     expect(Buffer.concat([ctr.update(data), ctr.final()]).equals(sm4CtrByBlocks(key, iv, data))).toBe(true);
     for (const keyLength of [16, 32, 64, 100]) {
       const macKey = randomBytes(keyLength);
-      expect(createHmac('sm3', macKey).update(data).digest().equals(hmac('sm3', macKey, data))).toBe(true);
+      expect(
+        createHmac('sm3', macKey)
+          .update(data)
+          .digest()
+          .equals(hmac('sm3', macKey, data)),
+      ).toBe(true);
     }
   });
 });
@@ -98,7 +105,13 @@ describe('node:crypto start-up facts the GM suite rests on', () => {
 describe('GM content cipher (SM4-CTR + HMAC-SM3)', () => {
   const contentKey = randomBytes(32);
   const headerDigest = createHash('sm3').update('{"v":1}').digest();
-  const keys = hkdf('sm3', contentKey, Buffer.alloc(0), Buffer.from('FERRY-ENVELOPE-V1/GM/SM4-CTR+HMAC-SM3', 'ascii'), 48);
+  const keys = hkdf(
+    'sm3',
+    contentKey,
+    Buffer.alloc(0),
+    Buffer.from('FERRY-ENVELOPE-V1/GM/SM4-CTR+HMAC-SM3', 'ascii'),
+    48,
+  );
   const encKey = keys.subarray(0, 16);
   const macKey = keys.subarray(16);
   const cipher = gmSuite.contentCipher(contentKey, headerDigest);
@@ -172,7 +185,12 @@ describe('key transport', () => {
     const epk = Buffer.from(entry.epk!, 'base64url');
     expect(epk).toHaveLength(65);
     const ephemeral = createPublicKey({
-      key: { kty: 'EC', crv: 'P-256', x: epk.subarray(1, 33).toString('base64url'), y: epk.subarray(33).toString('base64url') },
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: epk.subarray(1, 33).toString('base64url'),
+        y: epk.subarray(33).toString('base64url'),
+      },
       format: 'jwk',
     });
     const z = diffieHellman({ privateKey: bob.privateKey.keyObject!, publicKey: ephemeral });
@@ -186,7 +204,9 @@ describe('key transport', () => {
     expect(wrapped).toHaveLength(40);
     const unwrap = createDecipheriv('id-aes256-wrap', kek, hex('A6A6A6A6A6A6A6A6'));
     expect(Buffer.concat([unwrap.update(wrapped), unwrap.final()]).equals(cek)).toBe(true);
-    expect(Buffer.from(intlSuite.unwrapKey({ dept: 'x', kid, ...entry }, bob.privateKey)).equals(cek)).toBe(true);
+    expect(Buffer.from(intlSuite.unwrapKey({ dept: 'x', kid, ...entry }, bob.privateKey)).equals(cek)).toBe(
+      true,
+    );
     // The kid is bound into the KEK: the same entry under another kid does not unwrap.
     expect(() => intlSuite.unwrapKey({ dept: 'x', kid: '0'.repeat(64), ...entry }, bob.privateKey)).toThrow();
   });
@@ -203,6 +223,8 @@ describe('key transport', () => {
     expect(Buffer.from(gmSuite.unwrapKey(full, bob.privateKey)).equals(cek)).toBe(true);
     const tampered = Buffer.from(wrapped);
     tampered[70]! ^= 1; // inside C3, the SM3 check value
-    expect(() => gmSuite.unwrapKey({ ...full, key: tampered.toString('base64url') }, bob.privateKey)).toThrow();
+    expect(() =>
+      gmSuite.unwrapKey({ ...full, key: tampered.toString('base64url') }, bob.privateKey),
+    ).toThrow();
   });
 });

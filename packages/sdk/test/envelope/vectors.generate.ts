@@ -134,7 +134,9 @@ function vector(options: {
   );
   const writer = new FrameWriter(header, suite, contentKey, sender.privateKey);
   const parts = [writer.start()];
-  for (let at = 0; at < content.length; at += SEGMENT_SIZE) parts.push(writer.segment(content.subarray(at, at + SEGMENT_SIZE)));
+  for (let at = 0; at < content.length; at += SEGMENT_SIZE) {
+    parts.push(writer.segment(content.subarray(at, at + SEGMENT_SIZE)));
+  }
   parts.push(writer.finish());
   const frame = Buffer.concat(parts);
 
@@ -190,21 +192,24 @@ export function generateVectors(): VectorFile {
     vectors: [
       vector({
         name: 'INTL-RSA',
-        description: 'INTL suite, RSA-2048 sender and recipient: RSA-OAEP-256 key transport, RSA-PSS-SHA256 signatures',
+        description:
+          'INTL suite, RSA-2048 sender and recipient: RSA-OAEP-256 key transport, RSA-PSS-SHA256 signatures',
         algorithm: 'rsa',
         compression: 'none',
         id: '0f4e5a2b9c8d7e6f1a2b3c4d5e6f7081',
       }),
       vector({
         name: 'INTL-EC',
-        description: 'INTL suite, EC P-256 sender and recipient: ECDH-ES+A256KW key transport, ECDSA-P256-SHA256 signatures',
+        description:
+          'INTL suite, EC P-256 sender and recipient: ECDH-ES+A256KW key transport, ECDSA-P256-SHA256 signatures',
         algorithm: 'ec-p256',
         compression: 'none',
         id: '1f4e5a2b9c8d7e6f1a2b3c4d5e6f7082',
       }),
       vector({
         name: 'GM',
-        description: 'GM suite, SM2 sender and recipient: SM4-CTR + HMAC-SM3 content, SM2-ENC key transport, SM2-SM3 signatures',
+        description:
+          'GM suite, SM2 sender and recipient: SM4-CTR + HMAC-SM3 content, SM2-ENC key transport, SM2-SM3 signatures',
         algorithm: 'sm2',
         compression: 'none',
         id: '2f4e5a2b9c8d7e6f1a2b3c4d5e6f7083',

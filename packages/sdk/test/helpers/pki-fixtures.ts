@@ -6,9 +6,9 @@ import {
   createCertificateAuthority,
   generateKeyPair,
   type Identity,
+  issueCertificate,
   type KeyAlgorithm,
   type PrivateKey,
-  issueCertificate,
   TrustStore,
 } from '../../src/pki/index.js';
 
@@ -95,7 +95,11 @@ export function pkiFixture(algorithm: KeyAlgorithm): PkiFixture {
     const key = options.key ?? newKey(algorithm);
     const certificate = issueCertificate({
       issuer: options.issuer ?? ca(),
-      subject: { commonName: `部门 ${options.departmentCode}`, departmentCode: options.departmentCode, country: 'CN' },
+      subject: {
+        commonName: `部门 ${options.departmentCode}`,
+        departmentCode: options.departmentCode,
+        country: 'CN',
+      },
       publicKey: key.publicKey,
       profile: options.profile ?? 'department',
       notBefore: options.notBefore ?? FIXTURE_NOT_BEFORE,

@@ -5,6 +5,7 @@ import {
   Certificate,
   issueCertificate,
   type KeyUsage,
+  type PrivateKey,
   type PublicKey,
   TrustStore,
   verifyCertificate,
@@ -56,9 +57,14 @@ function craft(
 describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
   let chain: Chain;
   let options: { trust: TrustStore; intermediates: Certificate[] };
+  // Keys are the slow part (RSA): one for the extra CAs and one for the extra leaves of this file.
+  let caKey: PrivateKey;
+  let leafKey: PrivateKey;
   beforeAll(() => {
     chain = buildChain(algorithm);
     options = { trust: chain.trust, intermediates: [chain.inter.certificate] };
+    caKey = newKey(algorithm);
+    leafKey = newKey(algorithm);
   });
 
   it('verifies a CA → intermediate → department chain and returns it leaf first', () => {
@@ -127,7 +133,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
   });
 
   it('checks the validity of every certificate of the path, not just the leaf', () => {
-    const interKey = newKey(algorithm);
+    const interKey = caKey;
     const shortInter: Authority = {
       certificate: issueCertificate({
         issuer: chain.root,
@@ -140,7 +146,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
       privateKey: interKey,
     };
     // A leaf outliving its issuer (issueCertificate would clamp it, so it is crafted).
-    const leaf = craft(shortInter, newKey(algorithm).publicKey, {
+    const leaf = craft(shortInter, leafKey.publicKey, {
       keyUsage: ['digitalSignature'],
       notBefore: new Date(Date.now() - 20 * DAY),
       notAfter: new Date(Date.now() + 100 * DAY),
@@ -167,7 +173,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
       'FERRY_CERT_USAGE',
     );
 
-    const key = newKey(algorithm);
+    const key = leafKey;
     const signing = issueCertificate({
       issuer: chain.inter,
       subject: { commonName: 'signing', departmentCode: DEPT_CODE },
@@ -197,7 +203,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
   });
 
   it('FERRY_CERT_USAGE when an issuer is not a CA', () => {
-    const deptKey = newKey(algorithm);
+    const deptKey = caKey;
     const dept: Authority = {
       certificate: issueCertificate({
         issuer: chain.inter,
@@ -206,7 +212,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
       }),
       privateKey: deptKey,
     };
-    const leaf = craft(dept, newKey(algorithm).publicKey, { keyUsage: ['digitalSignature'] });
+    const leaf = craft(dept, leafKey.publicKey, { keyUsage: ['digitalSignature'] });
     expectFerryError(
       () =>
         verifyCertificate(leaf, {
@@ -228,7 +234,6 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
   });
 
   it('FERRY_CERT_USAGE when an intermediate lacks keyCertSign', () => {
-    const caKey = newKey(algorithm);
     const noCertSign: Authority = {
       certificate: craft(chain.root, caKey.publicKey, {
         commonName: 'CA without keyCertSign',
@@ -237,7 +242,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
       }),
       privateKey: caKey,
     };
-    const leaf = craft(noCertSign, newKey(algorithm).publicKey, { keyUsage: ['digitalSignature'] });
+    const leaf = craft(noCertSign, leafKey.publicKey, { keyUsage: ['digitalSignature'] });
     expectFerryError(
       () => verifyCertificate(leaf, { trust: chain.trust, intermediates: [noCertSign.certificate] }),
       'FERRY_CERT_USAGE',
@@ -246,7 +251,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
 
   it('FERRY_CERT_USAGE when a path length constraint is exceeded', () => {
     // chain.inter has pathLenConstraint 0: no CA may sit below it.
-    const subKey = newKey(algorithm);
+    const subKey = caKey;
     const subCa: Authority = {
       certificate: craft(chain.inter, subKey.publicKey, {
         commonName: 'sub CA',
@@ -255,7 +260,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
       }),
       privateKey: subKey,
     };
-    const leaf = craft(subCa, newKey(algorithm).publicKey, { keyUsage: ['digitalSignature'] });
+    const leaf = craft(subCa, leafKey.publicKey, { keyUsage: ['digitalSignature'] });
     const err = expectFerryError(
       () =>
         verifyCertificate(leaf, {
@@ -290,7 +295,7 @@ describe.each(ALGORITHMS)('verifyCertificate (%s)', (algorithm) => {
       critical: true,
       extnValue: new OctetString(new Uint8Array([0x30, 0x00])),
     });
-    const leaf = craft(chain.inter, newKey(algorithm).publicKey, {
+    const leaf = craft(chain.inter, leafKey.publicKey, {
       keyUsage: ['digitalSignature'],
       extraExtensions: [policyExt],
     });

@@ -38,12 +38,19 @@ describe.each(['ec-p256', 'rsa', 'sm2'] as const)('receipts signed with %s keys'
   const signed = signReceipt(receipt(), hub);
 
   it('verifies and returns the receipt', () => {
-    expect(verifyReceipt(signed, { trust: pki.trust, hub: HUB, envelopeId: receipt().envelopeId })).toEqual(receipt());
+    expect(verifyReceipt(signed, { trust: pki.trust, hub: HUB, envelopeId: receipt().envelopeId })).toEqual(
+      receipt(),
+    );
     expect(verifyReceipt(JSON.parse(JSON.stringify(signed)), { trust: pki.trust })).toEqual(receipt());
   });
 
   it('refuses any changed field', () => {
-    for (const change of [{ rows: 999 }, { seq: 43 }, { status: 'duplicate' as const }, { sender: '11370000MB0000002B' }]) {
+    for (const change of [
+      { rows: 999 },
+      { seq: 43 },
+      { status: 'duplicate' as const },
+      { sender: '11370000MB0000002B' },
+    ]) {
       const altered: SignedReceipt = { ...signed, receipt: { ...signed.receipt, ...change } };
       expect(reason(() => verifyReceipt(altered, { trust: pki.trust }))).toBe('signature');
     }
@@ -51,12 +58,16 @@ describe.each(['ec-p256', 'rsa', 'sm2'] as const)('receipts signed with %s keys'
 
   it('refuses a receipt from another hub or for another envelope', () => {
     expect(reason(() => verifyReceipt(signed, { trust: pki.trust, hub: 'OTHERHUB' }))).toBe('hub');
-    expect(reason(() => verifyReceipt(signed, { trust: pki.trust, envelopeId: 'f'.repeat(32) }))).toBe('envelope');
+    expect(reason(() => verifyReceipt(signed, { trust: pki.trust, envelopeId: 'f'.repeat(32) }))).toBe(
+      'envelope',
+    );
   });
 
   it('refuses a receipt whose certificate is untrusted or not the hub’s', () => {
     const rogueHub = pki.issue({ departmentCode: HUB, issuer: pki.rogueCa });
-    expect(reason(() => verifyReceipt(signReceipt(receipt(), rogueHub), { trust: pki.trust }))).toBe('certificate');
+    expect(reason(() => verifyReceipt(signReceipt(receipt(), rogueHub), { trust: pki.trust }))).toBe(
+      'certificate',
+    );
     // A department certificate cannot sign a receipt in the hub's name.
     const asAlice = { ...signReceipt(receipt({ hub: pki.alice.certificate.departmentCode! }), pki.alice) };
     const claimed: SignedReceipt = { ...asAlice, receipt: { ...asAlice.receipt, hub: HUB } };
@@ -79,8 +90,14 @@ describe('receipt shape', () => {
 
   it('verifyReceipt refuses unknown keys and garbage', () => {
     const signed = signReceipt(receipt(), hub);
-    expect(reason(() => verifyReceipt({ ...signed, receipt: { ...signed.receipt, note: 'x' } }, { trust: pki.trust }))).toBe('shape');
+    expect(
+      reason(() =>
+        verifyReceipt({ ...signed, receipt: { ...signed.receipt, note: 'x' } }, { trust: pki.trust }),
+      ),
+    ).toBe('shape');
     expect(reason(() => verifyReceipt('not a receipt', { trust: pki.trust }))).toBe('shape');
-    expect(reason(() => verifyReceipt({ ...signed, x5c: ['AAAA'] }, { trust: pki.trust }))).toBe('certificate');
+    expect(reason(() => verifyReceipt({ ...signed, x5c: ['AAAA'] }, { trust: pki.trust }))).toBe(
+      'certificate',
+    );
   });
 });

@@ -71,6 +71,8 @@ describe.each(vectors)('receipt vector $name', (vector) => {
     expect(Certificate.parse(vector.hubCertificate).fingerprint).toBe(
       Certificate.parse(Buffer.from(vector.signedReceipt.x5c[0]!, 'base64')).fingerprint,
     );
-    expect(verifyReceipt(vector.signedReceipt, { trust, hub: HUB, envelopeId: RECEIPT.envelopeId, at: AT })).toEqual(RECEIPT);
+    expect(
+      verifyReceipt(vector.signedReceipt, { trust, hub: HUB, envelopeId: RECEIPT.envelopeId, at: AT }),
+    ).toEqual(RECEIPT);
   });
 });

@@ -61,6 +61,8 @@ export function decodeSqlValue(value: unknown, column: SourceColumn): FerryValue
     case 'boolean':
       if (typeof value === 'boolean') return value;
       if (typeof value === 'number' || typeof value === 'bigint') return value !== 0 && value !== 0n;
+      // MySQL BIT(1) arrives as one byte.
+      if (value instanceof Uint8Array) return value.some((b) => b !== 0);
       return value === 't' || value === 'true' || value === '1';
     case 'int':
       return typeof value === 'number' ? value : Number(value);

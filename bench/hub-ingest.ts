@@ -1,0 +1,365 @@
+// Hub ingest throughput, beside the database's own speed: batches of 1,000 rows sealed as INTL envelopes
+// (EC P-256) and posted over loopback HTTP in sequence (seq 0, 1, 2 …), against a raw multi-row INSERT of the
+// same rows into a table of the same shape in the same database, measured in the same run, interleaved.
+// Target: hub ≥ 50% of raw. The sender's seal cost is reported separately (it is not hub work).
+// Run: node --import tsx bench/hub-ingest.ts [--quick] [--sqlite-only]
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CatalogEntry,
+  CHANGES_CONTENT_TYPE,
+  type Change,
+  createCertificateAuthority,
+  DateOnly,
+  Decimal,
+  encodeChanges,
+  generateKeyPair,
+  type Identity,
+  issueCertificate,
+  seal,
+  signRequest,
+  Timestamp,
+  TrustStore,
+  verifyReceipt,
+} from '@ferry/sdk';
+import { createHub, type Hub } from '../packages/hub/src/index.js';
+import { openDatabase } from '../packages/hub/src/store/database.js';
+import { createResourceTable } from '../packages/hub/src/store/resources.js';
+
+const QUICK = process.argv.includes('--quick');
+const SQLITE_ONLY = process.argv.includes('--sqlite-only');
+const ROWS = 1000;
+const ROUNDS = QUICK ? 5 : 15;
+const BATCHES_PER_ROUND = 3;
+const WARMUP_BATCHES = 3;
+const TARGET = 0.5;
+const RESOURCE = '101001/000001';
+const PG_URL = process.env.FERRY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+// ── parties ──────────────────────────────────────────────────────────────────────────────────────────────
+const ca = createCertificateAuthority({
+  subject: { commonName: 'Bench CA', country: 'CN' },
+  algorithm: 'ec-p256',
+});
+function party(departmentCode: string): Identity {
+  const privateKey = generateKeyPair('ec-p256');
+  const certificate = issueCertificate({
+    issuer: ca,
+    subject: { commonName: departmentCode, departmentCode, country: 'CN' },
+    publicKey: privateKey.publicKey,
+  });
+  return { certificate, privateKey };
+}
+const hubId = party('HUB01');
+const provider = party('GA01');
+
+// ── data ─────────────────────────────────────────────────────────────────────────────────────────────────
+const entry: CatalogEntry = {
+  classification: { category: 'basic', subclass: '01', group: '001' },
+  code: RESOURCE,
+  name: '常住人口基本信息',
+  provider: '某市公安局',
+  providerCode: 'GA01',
+  summary: '基准测试用的信息资源。',
+  format: { type: 'database', detail: 'table' },
+  dataItems: [
+    { name: 'id', dataType: 'integer', key: true },
+    { name: 'name', dataType: 'string', length: 50, key: false },
+    { name: 'address', dataType: 'string', length: 200, key: false },
+    { name: 'amount', dataType: 'decimal', precision: 18, scale: 2, key: false },
+    { name: 'born', dataType: 'date', key: false },
+    { name: 'updated', dataType: 'datetime', key: false },
+  ],
+  share: { type: 'unconditional', methods: ['platform'] },
+  open: { isOpen: false },
+  updateCycle: 'realtime',
+  releaseDate: '2025-01-01',
+  version: 1,
+  secrecy: 'non-classified',
+  level: 'department',
+};
+
+function batch(first: number): Change[] {
+  return Array.from({ length: ROWS }, (_, i) => {
+    const id = BigInt(first + i);
+    return {
+      op: 'upsert' as const,
+      key: { id },
+      row: {
+        id,
+        name: i % 2 ? '张三' : '李四·欧阳',
+        address: `山东省济南市历下区泉城路${first + i}号（政务服务中心）`,
+        amount: new Decimal(`${(first + i) % 100000}.${String(i % 100).padStart(2, '0')}`),
+        born: new DateOnly(`19${String(50 + (i % 50))}-0${1 + (i % 9)}-1${i % 10}`),
+        updated: new Timestamp('2026-11-26T08:00:00.123456+08:00'),
+      },
+    };
+  });
+}
+
+/** The rows of a batch exactly as the hub stores them: canonical key text and encoded JSON row. */
+function rawRows(changes: Change[]): { key: string; row: string }[] {
+  const lines = Buffer.from(encodeChanges(changes)).toString('utf8').trimEnd().split('\n');
+  return lines.map((line, i) => ({
+    key: String((changes[i]!.key as { id: bigint }).id),
+    row: JSON.stringify(JSON.parse(line).row),
+  }));
+}
+
+// ── contenders ───────────────────────────────────────────────────────────────────────────────────────────
+interface Target {
+  label: string;
+  hub: Hub;
+  url: string;
+  raw: (rows: { key: string; row: string }[], seq: number) => Promise<void>;
+  close(): Promise<void>;
+}
+
+async function call(url: string, as: Identity, method: string, path: string, body?: unknown): Promise<void> {
+  const bytes = body === undefined ? new Uint8Array(0) : Buffer.from(JSON.stringify(body));
+  const res = await fetch(url + path, {
+    method,
+    headers: {
+      ...signRequest(as, { method, path, body: bytes }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: bytes }),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+async function startHub(database: Record<string, unknown>): Promise<{ hub: Hub; url: string }> {
+  const hub = await createHub({
+    server: { port: 0 },
+    identity: { certificate: hubId.certificate.toPem(), privateKey: hubId.privateKey.toPem() },
+    trust: { ca: ca.certificate.toPem() },
+    database,
+    reviewers: ['GA01'],
+    departments: [{ code: 'GA01', name: '某市公安局', certificates: [provider.certificate.toPem()] }],
+    rateLimit: { enabled: false },
+    log: { level: 'silent' },
+  });
+  const url = await hub.listen();
+  const path = `/v1/catalog/entries/${encodeURIComponent(RESOURCE)}/versions/1`;
+  await call(url, provider, 'POST', '/v1/catalog/entries', entry);
+  await call(url, provider, 'POST', `${path}/review`, { decision: 'approve' });
+  await call(url, provider, 'POST', `${path}/publish`, {});
+  return { hub, url };
+}
+
+const COLUMNS = '"sender","k_0","row","epoch","seq","updated_at"';
+
+/** Minimal slices of the drivers the raw contender calls directly. */
+interface SqliteConnection {
+  prepare(sql: string): { run(params: unknown[]): unknown };
+}
+interface PgConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+}
+
+/**
+ * The raw contender's own connection, opened by the hub's own database code (same pragmas or pool settings),
+ * with a table made by the hub's own DDL beside the hub's resource table.
+ */
+async function rawConnection(database: { sqlite?: string; url?: string; schema?: string }) {
+  const db = await openDatabase(
+    {
+      sqlite: database.sqlite ?? 'unused.sqlite',
+      synchronous: 'full',
+      schema: database.schema ?? 'ferry',
+      poolMax: 1,
+      ...(database.url ? { url: database.url } : {}),
+    },
+    process.cwd(),
+  );
+  await createResourceTable(db.knex, { table: 'raw_baseline', keyColumns: ['k_0'] });
+  const connection = await (db.knex.client as { acquireConnection(): Promise<unknown> }).acquireConnection();
+  return { connection, close: () => db.close() };
+}
+
+async function sqliteTarget(): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
+  const file = join(dir, 'hub.sqlite');
+  const { hub, url } = await startHub({ sqlite: file });
+  const raw = await rawConnection({ sqlite: file });
+  const insert = (raw.connection as SqliteConnection).prepare(
+    `INSERT INTO "raw_baseline" (${COLUMNS}) VALUES ${Array(ROWS).fill('(?,?,?,?,?,?)').join(',')}`,
+  );
+  return {
+    label: 'SQLite (file, WAL, synchronous=FULL)',
+    hub,
+    url,
+    raw: async (rows, seq) => {
+      const now = new Date().toISOString();
+      insert.run(rows.flatMap((r) => ['GA01', r.key, r.row, 1, seq, now]));
+    },
+    close: async () => {
+      await raw.close();
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresTarget(): Promise<Target | undefined> {
+  const schema = `ferry_bench_${randomBytes(4).toString('hex')}`;
+  let raw: Awaited<ReturnType<typeof rawConnection>>;
+  try {
+    raw = await rawConnection({ url: PG_URL, schema });
+  } catch (err) {
+    console.log(
+      `\nPostgreSQL not reachable at ${PG_URL} (${(err as Error).message}): skipped. Start it with`,
+    );
+    console.log('  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
+    return undefined;
+  }
+  const { hub, url } = await startHub({ url: PG_URL, schema });
+  const client = raw.connection as PgConnection;
+  const text = `INSERT INTO "raw_baseline" (${COLUMNS}) VALUES ${Array.from({ length: ROWS }, (_, i) => `($${i * 6 + 1},$${i * 6 + 2},$${i * 6 + 3},$${i * 6 + 4},$${i * 6 + 5},$${i * 6 + 6})`).join(',')}`;
+  return {
+    label: 'PostgreSQL 127.0.0.1 (default settings)',
+    hub,
+    url,
+    raw: async (rows, seq) => {
+      const now = new Date().toISOString();
+      await client.query({
+        name: 'raw_baseline_insert',
+        text,
+        values: rows.flatMap((r) => ['GA01', r.key, r.row, 1, seq, now]),
+      });
+    },
+    close: async () => {
+      await hub.close();
+      const db = await openDatabase(
+        { url: PG_URL, schema, sqlite: 'unused', synchronous: 'full', poolMax: 1 },
+        process.cwd(),
+      );
+      await db.knex.raw('DROP SCHEMA ?? CASCADE', [schema]);
+      await db.close();
+      await raw.close();
+    },
+  };
+}
+
+// ── measurement ──────────────────────────────────────────────────────────────────────────────────────────
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const rate = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+async function run(target: Target): Promise<void> {
+  let seq = 0;
+  let nextKey = 1;
+  let rawKey = 1;
+  const trust = new TrustStore([ca.certificate]);
+
+  const sealBatch = async () => {
+    const changes = batch(nextKey);
+    nextKey += ROWS;
+    const t = performance.now();
+    const frame = await seal({
+      from: provider,
+      to: hubId.certificate,
+      resource: RESOURCE,
+      stream: { epoch: 1, seq: seq++ },
+      bytes: encodeChanges(changes),
+      contentType: CHANGES_CONTENT_TYPE,
+    });
+    return { frame, sealMs: performance.now() - t };
+  };
+  const postBatch = async (frame: Uint8Array) => {
+    const t = performance.now();
+    const res = await fetch(`${target.url}/v1/envelopes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ferry.envelope' },
+      body: frame,
+    });
+    const body = await res.json();
+    const ms = performance.now() - t;
+    if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
+    return { ms, receipt: body };
+  };
+  const rawBatch = async () => {
+    const rows = rawRows(batch(rawKey));
+    rawKey += ROWS;
+    const t = performance.now();
+    await target.raw(rows, seq);
+    return performance.now() - t;
+  };
+
+  for (let i = 0; i < WARMUP_BATCHES; i++) {
+    await postBatch((await sealBatch()).frame);
+    await rawBatch();
+  }
+  const hubRates: number[] = [];
+  const rawRates: number[] = [];
+  const sealRates: number[] = [];
+  let lastReceipt: unknown;
+  for (let round = 0; round < ROUNDS; round++) {
+    const sealed = [];
+    for (let b = 0; b < BATCHES_PER_ROUND; b++) sealed.push(await sealBatch());
+    sealRates.push(
+      rate(
+        ROWS * BATCHES_PER_ROUND,
+        sealed.reduce((s, x) => s + x.sealMs, 0),
+      ),
+    );
+    const hubTurn = async () => {
+      let ms = 0;
+      for (const { frame } of sealed) {
+        const r = await postBatch(frame);
+        ms += r.ms;
+        lastReceipt = r.receipt;
+      }
+      hubRates.push(rate(ROWS * BATCHES_PER_ROUND, ms));
+    };
+    const rawTurn = async () => {
+      let ms = 0;
+      for (let b = 0; b < BATCHES_PER_ROUND; b++) ms += await rawBatch();
+      rawRates.push(rate(ROWS * BATCHES_PER_ROUND, ms));
+    };
+    // Alternate who goes first, so neither always meets a warm or a cold cache.
+    if (round % 2 === 0) {
+      await hubTurn();
+      await rawTurn();
+    } else {
+      await rawTurn();
+      await hubTurn();
+    }
+  }
+  const receipt = verifyReceipt(lastReceipt, { trust, hub: 'HUB01' });
+  if (receipt.rows !== ROWS) throw new Error('the last receipt does not acknowledge the batch');
+  const hubRate = median(hubRates);
+  const rawRate = median(rawRates);
+  const ratio = hubRate / rawRate;
+  console.log(`\n${target.label}`);
+  console.log(
+    `  hub ingest (seal excluded, HTTP + verify + open + apply + receipt) ${fmt(hubRate).padStart(9)} rows/s`,
+  );
+  console.log(
+    `  raw multi-row INSERT of the same rows                             ${fmt(rawRate).padStart(9)} rows/s`,
+  );
+  console.log(
+    `  ratio ${(ratio * 100).toFixed(0)}% (target ≥ ${TARGET * 100}%): ${ratio >= TARGET ? 'PASS' : 'FAIL'}`,
+  );
+  console.log(
+    `  sender seal (INTL, EC P-256, deflate), not included above         ${fmt(median(sealRates)).padStart(9)} rows/s`,
+  );
+}
+
+console.log(
+  `hub ingest: ${ROWS} rows per envelope, ${ROUNDS} rounds × ${BATCHES_PER_ROUND} batches, medians; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+);
+for (const make of SQLITE_ONLY ? [sqliteTarget] : [sqliteTarget, postgresTarget]) {
+  const target = await make();
+  if (!target) continue;
+  try {
+    await run(target);
+  } finally {
+    await target.close();
+  }
+}

@@ -1,0 +1,205 @@
+// Text → Ferry value, one parser per configured column, built once. Every parser keeps fidelity: integers
+// beyond 2^53 become bigint, decimals stay exact strings (Decimal), dates and date-times keep their
+// precision and never pass through a JS Date.
+import { DateOnly, Decimal, type FerryValue, Timestamp } from '@ferry/sdk/changes';
+import { compileDatePattern, type DateParts, matchIso, validParts } from './date-pattern.js';
+import { zoneOffsetResolver } from './zone.js';
+
+/** The column types a file resource declares. */
+export type ColumnType = 'string' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean' | 'binary';
+
+/** A value that does not parse as its column's type; the message says what was expected. */
+export class ValueError extends Error {}
+
+/** Parses the text of one non-empty cell. Throws {@link ValueError}. */
+export type ValueParser = (text: string) => FerryValue;
+
+export interface ValueParserOptions {
+  type: ColumnType;
+  /** Type-specific: a date pattern, `#,##0` for thousands separators, `是/否` for booleans, `hex`/`base64`. */
+  format?: string | undefined;
+  /** Zone of local date-times (`+08:00`, `Asia/Shanghai`); without one they stay local (no offset). */
+  zone?: string | undefined;
+  /** Strings only: trim surrounding spaces. Other types always trim. */
+  trim?: boolean | undefined;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', '1', '是', '真', '对', 'on']);
+const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0', '否', '假', '错', 'off']);
+
+/**
+ * Checks the text of one non-empty cell without building its value: the message of the
+ * {@link ValueError} the parser would throw, or undefined. Every row is checked; only changed rows are
+ * parsed, so checking must not allocate.
+ */
+export type ValueChecker = (text: string) => string | undefined;
+
+/** The checker matching {@link createValueParser} for the same options. */
+export function createValueChecker(options: ValueParserOptions): ValueChecker {
+  const { type, format } = options;
+  const parse = createValueParser(options);
+  const viaParse: ValueChecker = (t) => {
+    try {
+      parse(t);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  switch (type) {
+    case 'string':
+      return () => undefined;
+    case 'integer': {
+      const commas = format?.includes(',') ?? false;
+      return (raw) => (INTEGER.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw));
+    }
+    case 'decimal': {
+      const commas = format?.includes(',') ?? false;
+      return (raw) => (SIMPLE_DECIMAL.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw));
+    }
+    case 'date':
+    case 'datetime': {
+      const pattern = format ? compileDatePattern(format) : undefined;
+      return (raw) => {
+        const t = raw.trim();
+        const p = pattern?.match(t) ?? matchIso(t);
+        return p && validParts(p) ? undefined : viaParse(raw);
+      };
+    }
+    default:
+      return viaParse;
+  }
+}
+
+/** Digits with an optional sign and fraction: the common case, checked by one regex. */
+const SIMPLE_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/**
+ * Builds the parser of a column. A bad `format` throws TypeError at build time (config validation uses
+ * this), never at the first row.
+ */
+export function createValueParser(options: ValueParserOptions): ValueParser {
+  const { type, format } = options;
+  switch (type) {
+    case 'string':
+      return options.trim ? (t) => t.trim() : (t) => t;
+    case 'integer': {
+      const commas = format?.includes(',') ?? false;
+      return (raw) => {
+        const t = commas ? raw.trim().replaceAll(',', '') : raw.trim();
+        if (!INTEGER.test(t)) throw new ValueError(`"${clip(raw)}" is not an integer`);
+        return integerValue(t);
+      };
+    }
+    case 'decimal': {
+      const commas = format?.includes(',') ?? false;
+      return (raw) => {
+        const t = commas ? raw.trim().replaceAll(',', '') : raw.trim();
+        const plain = plainDecimal(t);
+        if (plain === undefined) throw new ValueError(`"${clip(raw)}" is not a decimal number`);
+        return new Decimal(plain);
+      };
+    }
+    case 'date': {
+      const pattern = format ? compileDatePattern(format) : undefined;
+      return (raw) => {
+        const t = raw.trim();
+        const p = pattern?.match(t) ?? matchIso(t);
+        if (!p || !validParts(p)) throw new ValueError(`"${clip(raw)}" is not a date${format ? ` (${format})` : ''}`);
+        return new DateOnly(`${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}`);
+      };
+    }
+    case 'datetime': {
+      const pattern = format ? compileDatePattern(format) : undefined;
+      const offsetOf = options.zone ? zoneOffsetResolver(options.zone) : undefined;
+      return (raw) => {
+        const t = raw.trim();
+        const p = pattern?.match(t) ?? matchIso(t);
+        if (!p || !validParts(p)) {
+          throw new ValueError(`"${clip(raw)}" is not a date-time${format ? ` (${format})` : ''}`);
+        }
+        return new Timestamp(isoOf(p, p.offset || (offsetOf ? offsetOf(p) : '')));
+      };
+    }
+    case 'boolean': {
+      let yes = TRUE_WORDS;
+      let no = FALSE_WORDS;
+      if (format) {
+        const [t, f] = format.split('/');
+        if (!t || !f) throw new TypeError(`boolean format "${format}" must be "true-text/false-text", e.g. "是/否"`);
+        yes = new Set([t.toLowerCase()]);
+        no = new Set([f.toLowerCase()]);
+      }
+      return (raw) => {
+        const t = raw.trim().toLowerCase();
+        if (yes.has(t)) return true;
+        if (no.has(t)) return false;
+        throw new ValueError(`"${clip(raw)}" is not a boolean`);
+      };
+    }
+    case 'binary': {
+      const enc = format ?? 'base64';
+      if (enc !== 'base64' && enc !== 'hex') throw new TypeError(`binary format "${enc}" must be "base64" or "hex"`);
+      const re = enc === 'hex' ? /^(?:[0-9a-fA-F]{2})*$/ : /^[A-Za-z0-9+/]*={0,2}$/;
+      return (raw) => {
+        const t = raw.trim();
+        if (!re.test(t) || (enc === 'base64' && t.length % 4 !== 0)) throw new ValueError(`"${clip(raw)}" is not ${enc}`);
+        return new Uint8Array(Buffer.from(t, enc));
+      };
+    }
+  }
+}
+
+/** A JS number while exact, a bigint beyond ±(2^53 − 1). */
+export function integerValue(t: string): number | bigint {
+  const digits = t.length - (t[0] === '-' || t[0] === '+' ? 1 : 0);
+  if (digits <= 15) return Number(t);
+  const big = BigInt(t);
+  return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : big;
+}
+
+/** Plain decimal text (no exponent) of a decimal literal, or undefined. `1.2E+3` → `1200`, `.5` → `0.5`. */
+export function plainDecimal(t: string): string | undefined {
+  const m = DECIMAL.exec(t);
+  if (!m) return undefined;
+  const sign = m[1] === '-' ? '-' : '';
+  let int = m[2] ?? '';
+  let frac = m[3] ?? '';
+  if (int === '' && frac === '') return undefined;
+  if (m[4] !== undefined) {
+    const exp = Number(m[4]);
+    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 10000) return undefined;
+    const digits = int + frac;
+    let point = int.length + exp;
+    if (point < 0) {
+      int = '0';
+      frac = '0'.repeat(-point) + digits;
+    } else if (point > digits.length) {
+      int = digits + '0'.repeat(point - digits.length);
+      frac = '';
+    } else {
+      int = digits.slice(0, point);
+      frac = digits.slice(point);
+    }
+    point = 0;
+  }
+  if (int === '') int = '0';
+  return frac ? `${sign}${int}.${frac}` : `${sign}${int}`;
+}
+
+function isoOf(p: DateParts, offset: string): string {
+  const base = `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}T${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}`;
+  return `${base}${p.fraction ? `.${p.fraction}` : ''}${offset}`;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

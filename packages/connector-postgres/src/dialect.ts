@@ -1,0 +1,80 @@
+import {
+  type CaptureTable,
+  type ColumnType,
+  decodeSqlValue,
+  encodeSqlParam,
+  type PreflightCheck,
+  type SourceColumn,
+  type SourceTable,
+  type SqlDb,
+  type SqlDialect,
+} from '@ferry/sdk/connector';
+import { postgresChangelog, quoteIdent } from './changelog.js';
+import { discoverPostgres } from './discover.js';
+
+function clockMinus(type: ColumnType, ms: number): string {
+  // now() is the statement's start in autocommit; localtimestamp is the same instant in the session zone.
+  const clock = type === 'timestamp' ? 'localtimestamp' : 'now()';
+  return `(${clock} - interval '${Math.max(0, Math.round(ms))} milliseconds')`;
+}
+
+/**
+ * The PostgreSQL dialect of the SQL connector framework. Expects a pg client with {@link ferryPgTypes}
+ * (numbers and date-times as text) and `DateStyle = ISO`.
+ */
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  quote: quoteIdent,
+  rows(result) {
+    return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+  },
+  limit: (n) => `LIMIT ${Math.trunc(n)}`,
+  rowValueComparison: true,
+  discover: discoverPostgres,
+  selectColumn: (_column, sql) => sql,
+  decode: decodeSqlValue,
+  param: () => '?',
+  encodeParam: encodeSqlParam,
+  binaryOrder(column: SourceColumn, sql: string) {
+    // "C" compares the UTF-8 bytes: code point order, the order Ferry merges diff state in.
+    return column.type === 'string' || column.type === 'text' ? `${sql} COLLATE "C"` : sql;
+  },
+  clockMinus,
+  selectClockMinus: (column, ms) => clockMinus(column.type, ms),
+  changelog: postgresChangelog,
+  async preflight(db: SqlDb, table: SourceTable, capture: CaptureTable): Promise<PreflightCheck[]> {
+    const checks: PreflightCheck[] = [];
+    const qualified = `${quoteIdent(table.schema ?? 'public')}.${quoteIdent(table.name.split('.').pop()!)}`;
+    if (capture.strategy.kind === 'changelog' && capture.strategy.install) {
+      const [row] = await db.query(
+        `SELECT has_schema_privilege(?, 'CREATE') AS can_create, has_table_privilege(?, 'TRIGGER') AS can_trigger`,
+        [table.schema ?? 'public', qualified],
+      );
+      if (row?.can_create !== true || row?.can_trigger !== true) {
+        checks.push({
+          check: 'changelog-privilege',
+          ok: false,
+          table: capture.table,
+          message: `installing the change log needs CREATE on schema ${table.schema} and TRIGGER on ${capture.table}: GRANT them, or have a DBA run changelogDdl()`,
+        });
+      }
+    }
+    if (capture.strategy.kind === 'timestamp') {
+      const strategy = capture.strategy;
+      const column = table.columns.find((c) => c.name === strategy.column);
+      if (column?.type === 'timestamp') {
+        const [row] = await db.query(`SELECT current_setting('TimeZone') AS tz`);
+        checks.push({
+          check: 'timestamp-zone',
+          ok: true,
+          table: capture.table,
+          message: `\`${column.name}\` has no time zone: the lag is measured against localtimestamp in the session zone ${String(row?.tz)}; set timeZone to the zone the application writes in`,
+        });
+      }
+    }
+    return checks;
+  },
+  isUndefinedColumn(err) {
+    return (err as { code?: string } | undefined)?.code === '42703';
+  },
+};

@@ -1,0 +1,112 @@
+// Turns the NDJSON content of an envelope into what the resource table needs: per key, the last change of
+// the batch (applying a batch in order is the same as applying each key's last change), with keys in
+// canonical text and rows as encoded JSON text.
+import { decodeRecord, FerryError, type FerryRecord } from '@ferry/sdk';
+import type { KeyItem } from '../store/index.js';
+import { keyText } from './key-text.js';
+
+/** A decoded batch, ready to apply. */
+export interface PreparedBatch {
+  /** Number of changes (lines) in the batch. */
+  count: number;
+  /** The content as received, one change per line: appended to the change log as is. */
+  content: string;
+  /** Rows to insert or replace: `keys[c][i]` is key column `c` of row `i`. */
+  upserts: { keys: string[][]; rows: string[] };
+  /** Keys to delete, column by column. */
+  deletes: { keys: string[][] };
+}
+
+const KNOWN_MEMBERS = new Set(['op', 'key', 'row', 'pos']);
+
+/**
+ * Decodes change lines and checks each against the resource's key items: the key must hold exactly the
+ * key items, each a value of its item's type. Throws `FERRY_INVALID_ARGUMENT` (with the line number) for
+ * anything the hub could not apply or serve back unchanged.
+ */
+export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): PreparedBatch {
+  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+  const latest = new Map<string, { keys: string[]; row: string | undefined }>();
+  let count = 0;
+  let lineNo = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    lineNo++;
+    if (line === '') continue;
+    count++;
+    const change = parseLine(line, lineNo);
+    const keys = keyItems.map((item) => {
+      const value = change.key[item.name];
+      const canonical = keyText(value, item.dataType);
+      if (canonical === undefined) {
+        throw bad(
+          lineNo,
+          value === undefined || value === null
+            ? `key item "${item.name}" is missing`
+            : `key item "${item.name}" is not a valid ${item.dataType} value`,
+          `key.${item.name}`,
+        );
+      }
+      return canonical;
+    });
+    if (Object.keys(change.key).length !== keyItems.length) {
+      const extra = Object.keys(change.key).find((k) => !keyItems.some((item) => item.name === k));
+      throw bad(lineNo, `key member "${extra}" is not a key item of the resource`, `key.${extra}`);
+    }
+    const id = keys.length === 1 ? keys[0]! : JSON.stringify(keys);
+    latest.delete(id);
+    latest.set(id, { keys, row: change.row });
+  }
+  const upserts = { keys: keyItems.map(() => [] as string[]), rows: [] as string[] };
+  const deletes = { keys: keyItems.map(() => [] as string[]) };
+  for (const { keys, row } of latest.values()) {
+    const target = row === undefined ? deletes.keys : upserts.keys;
+    for (let c = 0; c < keys.length; c++) target[c]!.push(keys[c]!);
+    if (row !== undefined) upserts.rows.push(row);
+  }
+  return { count, content: text, upserts, deletes };
+}
+
+function parseLine(line: string, lineNo: number): { key: FerryRecord; row: string | undefined } {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw bad(lineNo, 'is not JSON');
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw bad(lineNo, 'is not a JSON object');
+  for (const member of Object.keys(raw)) {
+    if (!KNOWN_MEMBERS.has(member)) throw bad(lineNo, `has an unknown member "${member}"`, member);
+  }
+  if (raw.pos !== undefined && typeof raw.pos !== 'string')
+    throw bad(lineNo, '"pos" must be a string', 'pos');
+  let key: FerryRecord;
+  try {
+    key = decodeRecord(raw.key);
+  } catch (cause) {
+    throw bad(lineNo, `has an invalid key: ${(cause as Error).message}`, 'key');
+  }
+  if (raw.op === 'delete') {
+    if (raw.row !== undefined) throw bad(lineNo, 'is a delete with a row', 'row');
+    return { key, row: undefined };
+  }
+  if (raw.op !== 'upsert') throw bad(lineNo, `has an unknown op ${JSON.stringify(raw.op)}`, 'op');
+  try {
+    // Decoded only to check every tagged value; the row is stored in its wire form, as sent.
+    decodeRecord(raw.row);
+  } catch (cause) {
+    throw bad(lineNo, `has an invalid row: ${(cause as Error).message}`, 'row');
+  }
+  return { key, row: JSON.stringify(raw.row) };
+}
+
+function bad(line: number, message: string, field?: string): FerryError {
+  return new FerryError('FERRY_INVALID_ARGUMENT', `Change line ${line} ${message}`, {
+    location: { line, ...(field ? { field } : {}) },
+  });
+}

@@ -1,0 +1,302 @@
+// Envelope ingest: verify → answer a retry with its receipt → open → check the stream position → apply the
+// changes, append them to the change log, advance the stream, store the receipt and the audit entry, all in
+// one transaction, so an envelope is applied exactly once whatever fails and whenever it is resent.
+import {
+  CHANGES_CONTENT_TYPE,
+  FerryError,
+  isFerryError,
+  open,
+  type SignedReceipt,
+  signReceipt,
+  type VerifyOptions,
+  verifyEnvelope,
+} from '@ferry/sdk';
+import type { Knex } from 'knex';
+import type { HubContext } from '../context.js';
+import { fail } from '../http/errors.js';
+import type { AuditEntry, ResourceRow } from '../store/index.js';
+import { nowIso } from '../store/values.js';
+import { decodeBatch, type PreparedBatch } from './decode-batch.js';
+import { classifyPosition } from './stream-position.js';
+
+/** What ingest answers: the signed receipt, and whether this envelope was applied now or before. */
+export interface IngestResult {
+  receipt: SignedReceipt;
+  outcome: 'applied' | 'duplicate';
+}
+
+interface Position {
+  sender: string;
+  resource: string;
+  envelopeId: string;
+  epoch: number;
+  seq: number;
+}
+
+/** Ingests envelopes into one hub's database. */
+export class EnvelopeIngest {
+  readonly #verifyOptions: VerifyOptions;
+
+  constructor(private readonly ctx: HubContext) {
+    this.#verifyOptions = {
+      trust: ctx.trust,
+      maxFrameBytes: ctx.config.limits.envelope,
+      maxAgeMs: ctx.config.envelopes.maxAgeMs,
+      allowedSuites: ctx.config.envelopes.allowedSuites,
+    };
+  }
+
+  /**
+   * Ingests one envelope frame. Resolves with the receipt (a stored one for a retried envelope or an already
+   * applied stream position); throws a FerryError for anything refused.
+   */
+  async ingest(frame: Uint8Array): Promise<IngestResult> {
+    const { stores, identity } = this.ctx;
+    const { header, sender } = await senderChecked(() => verifyEnvelope(frame, this.#verifyOptions));
+    const dept = sender.departmentCode;
+    if (!(await stores.departments.certificate(dept, sender.certificate.fingerprint))) {
+      throw fail('FERRY_AUTH_INVALID', `The sender certificate of ${dept} is not registered with this hub`, {
+        details: { reason: 'certificate-unknown', fingerprint: sender.certificate.fingerprint },
+      });
+    }
+    const position: Position = {
+      sender: dept,
+      resource: header.resource,
+      envelopeId: header.id,
+      epoch: header.stream.epoch,
+      seq: header.stream.seq,
+    };
+
+    const previous = await stores.streams.byId(header.id);
+    if (previous) {
+      if (previous.sender !== dept || previous.resource !== header.resource) {
+        throw fail('FERRY_CONFLICT', `Envelope id ${header.id} was already used for another stream`);
+      }
+      await this.#audit(position, 'duplicate', previous.receipt.receipt.rows);
+      return { receipt: previous.receipt, outcome: 'duplicate' };
+    }
+
+    const mine = (identity.encryption?.certificate ?? identity.certificate).fingerprint;
+    if (!header.to.some((r) => r.kid === mine)) {
+      throw fail(
+        'FERRY_ENVELOPE_NOT_RECIPIENT',
+        'The envelope is not addressed to this hub; add the hub encryption certificate (GET /v1/hub) to its recipients',
+      );
+    }
+    if (header.content.type !== CHANGES_CONTENT_TYPE) {
+      throw fail(
+        'FERRY_INVALID_ARGUMENT',
+        `Envelopes sent to the hub carry ${CHANGES_CONTENT_TYPE}, not ${header.content.type}`,
+        {
+          field: 'content.type',
+        },
+      );
+    }
+    const resource = await stores.resources.get(header.resource);
+    if (!resource || resource.publishedVersion === undefined) {
+      throw fail('FERRY_NOT_FOUND', `Resource ${header.resource} is not published in the catalog`);
+    }
+    if (resource.providerCode !== dept) {
+      throw fail('FERRY_FORBIDDEN', `Only the provider of ${header.resource} may send its data`);
+    }
+    if (resource.keyItems.length === 0) {
+      throw fail(
+        'FERRY_INVALID_ARGUMENT',
+        `Resource ${header.resource} declares no key items, so changes cannot be applied to it`,
+      );
+    }
+
+    // Cheap check before decrypting; repeated under the lock in the transaction, which is what counts.
+    const early = await this.#classify(position, await stores.streams.state(dept, header.resource));
+    if (early === 'duplicate') return this.#stored(position);
+
+    const opened = await open(frame, { ...this.#verifyOptions, me: identity });
+    const batch = decodeBatch(opened.content, resource.keyItems);
+    if (header.content.rows !== null && header.content.rows !== batch.count) {
+      throw fail(
+        'FERRY_ENVELOPE_MALFORMED',
+        `The header announces ${header.content.rows} changes; ${batch.count} arrived`,
+      );
+    }
+    return this.#apply(position, batch);
+  }
+
+  async #apply(position: Position, batch: PreparedBatch): Promise<IngestResult> {
+    const { db, stores, identity, departmentCode } = this.ctx;
+    let rejected: FerryError | undefined;
+    const result = await db.knex
+      .transaction(async (trx): Promise<IngestResult> => {
+        const resource = await stores.resources.getForUpdate(position.resource, trx);
+        if (!resource || resource.publishedVersion === undefined) {
+          throw fail('FERRY_NOT_FOUND', `Resource ${position.resource} is not published in the catalog`);
+        }
+        const state = await stores.streams.state(position.sender, position.resource, trx);
+        try {
+          if (classifyPosition(state, position.epoch, position.seq) === 'duplicate') {
+            const stored = await stores.streams.byPosition(
+              position.sender,
+              position.resource,
+              position.epoch,
+              position.seq,
+              trx,
+            );
+            if (stored) return { receipt: stored.receipt, outcome: 'duplicate' };
+            throw fail(
+              'FERRY_CONFLICT',
+              'This stream position was applied but its receipt is no longer kept',
+            );
+          }
+        } catch (err) {
+          if (isFerryError(err)) rejected = err;
+          throw err;
+        }
+        const appliedAt = nowIso();
+        await this.#write(trx, resource, position, batch, appliedAt);
+        await stores.streams.advance(
+          trx,
+          position.sender,
+          position.resource,
+          { epoch: position.epoch, nextSeq: position.seq + 1 },
+          state !== undefined,
+        );
+        const receipt = signReceipt(
+          {
+            v: 1,
+            envelopeId: position.envelopeId,
+            sender: position.sender,
+            resource: position.resource,
+            epoch: position.epoch,
+            seq: position.seq,
+            rows: batch.count,
+            status: 'applied',
+            appliedAt,
+            hub: departmentCode,
+          },
+          identity,
+        );
+        await stores.streams.record(trx, {
+          id: position.envelopeId,
+          ...position,
+          rows: batch.count,
+          receipt,
+        });
+        await stores.audit.write(auditEntry(position, 'ok', batch.count), trx, appliedAt);
+        return { receipt, outcome: 'applied' };
+      })
+      .catch(async (err: unknown) => {
+        if (rejected !== undefined && rejected === err)
+          await this.#audit(position, 'rejected', undefined, rejected.code);
+        throw err;
+      });
+    if (result.outcome === 'duplicate') await this.#audit(position, 'duplicate', result.receipt.receipt.rows);
+    return result;
+  }
+
+  async #write(
+    trx: Knex.Transaction,
+    resource: ResourceRow,
+    position: Position,
+    batch: PreparedBatch,
+    appliedAt: string,
+  ): Promise<void> {
+    const { db, stores } = this.ctx;
+    const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
+    const connection = await (
+      trx as unknown as { client: { acquireConnection(): Promise<unknown> } }
+    ).client.acquireConnection();
+    if (batch.deletes.keys[0]!.length > 0) {
+      await db.dialect.deleteRows(connection, shape, { sender: position.sender, keys: batch.deletes.keys });
+    }
+    if (batch.upserts.rows.length > 0) {
+      await db.dialect.upsertRows(connection, shape, {
+        sender: position.sender,
+        keys: batch.upserts.keys,
+        rows: batch.upserts.rows,
+        epoch: position.epoch,
+        seq: position.seq,
+        updatedAt: appliedAt,
+      });
+    }
+    if (batch.count > 0) {
+      const first = resource.logPosition + 1;
+      const last = resource.logPosition + batch.count;
+      await stores.changeLog.append(trx, {
+        resourceId: resource.id,
+        first,
+        last,
+        sender: position.sender,
+        epoch: position.epoch,
+        seq: position.seq,
+        envelopeId: position.envelopeId,
+        content: batch.content,
+      });
+      await stores.resources.setLogPosition(trx, resource.id, last);
+    }
+  }
+
+  async #classify(position: Position, state: Parameters<typeof classifyPosition>[0]) {
+    try {
+      return classifyPosition(state, position.epoch, position.seq);
+    } catch (err) {
+      if (isFerryError(err)) await this.#audit(position, 'rejected', undefined, err.code);
+      throw err;
+    }
+  }
+
+  async #stored(position: Position): Promise<IngestResult> {
+    const stored = await this.ctx.stores.streams.byPosition(
+      position.sender,
+      position.resource,
+      position.epoch,
+      position.seq,
+    );
+    if (!stored)
+      throw fail('FERRY_CONFLICT', 'This stream position was applied but its receipt is no longer kept');
+    await this.#audit(position, 'duplicate', stored.receipt.receipt.rows);
+    return { receipt: stored.receipt, outcome: 'duplicate' };
+  }
+
+  async #audit(
+    position: Position,
+    outcome: AuditEntry['outcome'],
+    rows?: number,
+    code?: string,
+  ): Promise<void> {
+    await this.ctx.stores.audit.write({
+      ...auditEntry(position, outcome, rows),
+      ...(code ? { details: { code } } : {}),
+    });
+  }
+}
+
+function auditEntry(
+  position: Position,
+  outcome: AuditEntry['outcome'],
+  rows: number | undefined,
+): AuditEntry {
+  return {
+    actor: position.sender,
+    action: 'ingest',
+    outcome,
+    resource: position.resource,
+    envelopeId: position.envelopeId,
+    epoch: position.epoch,
+    seq: position.seq,
+    ...(rows === undefined ? {} : { rows }),
+  };
+}
+
+/** Certificate problems of the sender are authentication failures (401), not malformed input. */
+async function senderChecked<T>(verify: () => Promise<T>): Promise<T> {
+  try {
+    return await verify();
+  } catch (err) {
+    if (isFerryError(err) && (err.code.startsWith('FERRY_CERT_') || err.code === 'FERRY_ENVELOPE_SENDER')) {
+      throw new FerryError('FERRY_AUTH_INVALID', `The envelope sender is not acceptable: ${err.message}`, {
+        cause: err,
+        details: { reason: 'sender', senderError: err.code },
+      });
+    }
+    throw err;
+  }
+}

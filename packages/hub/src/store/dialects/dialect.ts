@@ -1,0 +1,45 @@
+// The statements on the ingest hot path, one implementation per database kind. Everything else goes through
+// knex; these run on the transaction's own driver connection so each statement is prepared once and reused
+// (better-sqlite3 statement objects, PostgreSQL named statements), which knex does not offer.
+
+/** Where a resource's shared rows live: the table and its key columns, in catalog key-item order. */
+export interface ResourceTableShape {
+  table: string;
+  keyColumns: readonly string[];
+}
+
+/** Rows to insert or replace, column by column: `keys[c][i]` is key column `c` of row `i`. */
+export interface UpsertBatch {
+  sender: string;
+  keys: readonly (readonly string[])[];
+  /** Encoded JSON text of each row. */
+  rows: readonly string[];
+  epoch: number;
+  seq: number;
+  /** ISO 8601 time written to `updated_at`. */
+  updatedAt: string;
+}
+
+/** Keys of rows to delete, column by column as in {@link UpsertBatch}. */
+export interface DeleteBatch {
+  sender: string;
+  keys: readonly (readonly string[])[];
+}
+
+/**
+ * Batched writes to a resource table. `connection` is the raw driver connection of the current transaction
+ * (a better-sqlite3 `Database` or a `pg.Client`), as knex's transaction client hands it out.
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Inserts rows, replacing rows with the same sender and key (multi-row `INSERT … ON CONFLICT DO UPDATE`). */
+  upsertRows(connection: unknown, shape: ResourceTableShape, batch: UpsertBatch): Promise<void>;
+  /** Deletes rows by sender and key; returns how many existed. */
+  deleteRows(connection: unknown, shape: ResourceTableShape, batch: DeleteBatch): Promise<number>;
+}
+
+/** Double-quotes an identifier the hub generated itself (`resource_12`, `k_0`). */
+export function quote(identifier: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(identifier)) throw new Error(`unexpected identifier ${identifier}`);
+  return `"${identifier}"`;
+}

@@ -1,0 +1,84 @@
+// SQLite: multi-row VALUES statements in chunks, prepared once per connection, table and chunk size.
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  type DeleteBatch,
+  type Dialect,
+  quote,
+  type ResourceTableShape,
+  type UpsertBatch,
+} from './dialect.js';
+
+/** Rows per statement. Larger chunks parse once for more rows but bind more variables (limit 32 766). */
+const CHUNK_ROWS = 250;
+/** Statements kept per connection; beyond this the cache starts again (odd remainder sizes accumulate). */
+const MAX_CACHED = 256;
+
+const caches = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+function statement(db: BetterSqlite3.Database, key: string, sql: () => string): BetterSqlite3.Statement {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  let stmt = cache.get(key);
+  if (!stmt) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    stmt = db.prepare(sql());
+    cache.set(key, stmt);
+  }
+  return stmt;
+}
+
+function upsertSql(shape: ResourceTableShape, rows: number): string {
+  const cols = ['sender', ...shape.keyColumns, 'row', 'epoch', 'seq', 'updated_at'].map(quote);
+  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const conflict = ['sender', ...shape.keyColumns].map(quote).join(',');
+  const set = ['row', 'epoch', 'seq', 'updated_at'].map((c) => `${quote(c)}=excluded.${quote(c)}`).join(',');
+  return `INSERT INTO ${quote(shape.table)} (${cols.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')} ON CONFLICT (${conflict}) DO UPDATE SET ${set}`;
+}
+
+function deleteSql(shape: ResourceTableShape, rows: number): string {
+  const keys = shape.keyColumns.map(quote);
+  const target = keys.length === 1 ? keys[0]! : `(${keys.join(',')})`;
+  const tuple = `(${keys.map(() => '?').join(',')})`;
+  return `DELETE FROM ${quote(shape.table)} WHERE ${quote('sender')}=? AND ${target} IN (VALUES ${Array(rows).fill(tuple).join(',')})`;
+}
+
+/** The SQLite {@link Dialect}. */
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+
+  async upsertRows(connection, shape, batch: UpsertBatch) {
+    const db = connection as BetterSqlite3.Database;
+    const total = batch.rows.length;
+    const width = shape.keyColumns.length + 5;
+    for (let start = 0; start < total; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, total - start);
+      const params: unknown[] = new Array(n * width);
+      let p = 0;
+      for (let i = start; i < start + n; i++) {
+        params[p++] = batch.sender;
+        for (const column of batch.keys) params[p++] = column[i];
+        params[p++] = batch.rows[i];
+        params[p++] = batch.epoch;
+        params[p++] = batch.seq;
+        params[p++] = batch.updatedAt;
+      }
+      statement(db, `u|${shape.table}|${n}`, () => upsertSql(shape, n)).run(params);
+    }
+  },
+
+  async deleteRows(connection, shape, batch: DeleteBatch) {
+    const db = connection as BetterSqlite3.Database;
+    const total = batch.keys[0]?.length ?? 0;
+    let deleted = 0;
+    for (let start = 0; start < total; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, total - start);
+      const params: unknown[] = [batch.sender];
+      for (let i = start; i < start + n; i++) for (const column of batch.keys) params.push(column[i]);
+      deleted += statement(db, `d|${shape.table}|${n}`, () => deleteSql(shape, n)).run(params).changes;
+    }
+    return deleted;
+  },
+};
