@@ -8,17 +8,20 @@
 // Each measurement runs in a fresh child process, timed by its CPU time (user + system) and by the wall
 // clock; peak RSS is the child's high-water mark (getrusage maxrss), Node and tsx included.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Transform } from 'node:stream';
 import { processFile } from '../packages/connector-file/src/index.js';
 import { registerConfig, writeRegisterMb } from '../packages/connector-file/test/helpers/generate.js';
 
 // The peers are loaded from the connector's own dependencies, so both sides use the same versions.
-const requireFromConnector = createRequire(new URL('../packages/connector-file/package.json', import.meta.url));
-const { parse } = requireFromConnector('csv-parse') as typeof import('csv-parse');
-const iconv = requireFromConnector('iconv-lite') as typeof import('iconv-lite');
+const requireFromConnector = createRequire(
+  new URL('../packages/connector-file/package.json', import.meta.url),
+);
+const { parse } = requireFromConnector('csv-parse') as { parse: (options?: object) => Transform };
+const iconv = requireFromConnector('iconv-lite') as { decodeStream: (encoding: string) => Transform };
 
 interface Measure {
   cpuMs: number;
@@ -41,7 +44,9 @@ async function child(kind: string, file: string, stateDir: string): Promise<Meas
   let changes = 0;
   if (kind === 'baseline') {
     // What an integrator would write with the reference libraries: stream → iconv-lite → csv-parse.
-    const parser = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(iconv.decodeStream('gbk')).pipe(parse());
+    const parser = createReadStream(file, { highWaterMark: 1 << 20 })
+      .pipe(iconv.decodeStream('gbk'))
+      .pipe(parse());
     parser.on('data', () => {
       rows++;
     });
@@ -80,10 +85,14 @@ async function child(kind: string, file: string, stateDir: string): Promise<Meas
 }
 
 function spawnChild(kind: string, file: string, stateDir: string): Measure {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', kind, file, stateDir], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--child', kind, file, stateDir],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop()!) as Measure;
 }
 
@@ -103,7 +112,9 @@ async function main() {
     if (!existsSync(path)) {
       const t = performance.now();
       const { rows, bytes } = writeRegisterMb(path, mb, version);
-      console.log(`generated ${path}: ${rows} rows, ${(bytes / 1048576).toFixed(0)} MiB GBK in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      console.log(
+        `generated ${path}: ${rows} rows, ${(bytes / 1048576).toFixed(0)} MiB GBK in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+      );
     }
   }
   const size = statSync(v1).size / 1048576;
@@ -118,9 +129,12 @@ async function main() {
     results.diff!.push(spawnChild('ours', v2, state));
     rmSync(state, { recursive: true, force: true });
   }
-  const rate = (m: Measure[], mib: number, key: 'cpuMs' | 'wallMs') => mib / (median(m.map((x) => x[key])) / 1000);
+  const rate = (m: Measure[], mib: number, key: 'cpuMs' | 'wallMs') =>
+    mib / (median(m.map((x) => x[key])) / 1000);
   const base = rate(results.baseline!, size, 'cpuMs');
-  const rows: string[][] = [['contender', 'MB/s (CPU)', 'MB/s (wall)', 'peak RSS', 'vs csv-parse', 'rows', 'changes']];
+  const rows: string[][] = [
+    ['contender', 'MB/s (CPU)', 'MB/s (wall)', 'peak RSS', 'vs csv-parse', 'rows', 'changes'],
+  ];
   for (const [name, label, mib] of [
     ['baseline', 'iconv-lite + csv-parse alone (v1)', size],
     ['snapshot', 'ferry parse + diff, first export (v1)', size],
@@ -139,10 +153,15 @@ async function main() {
     ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const r of rows)
+    console.log(
+      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    );
   const worst = Math.min(rate(results.snapshot!, size, 'cpuMs'), rate(results.diff!, size2, 'cpuMs')) / base;
   const peak = Math.max(...[...results.snapshot!, ...results.diff!].map((x) => x.maxRssMb));
-  console.log(`\nthroughput: ${(worst * 100).toFixed(0)}% of csv-parse alone (target ≥ 70%): ${worst >= 0.7 ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `\nthroughput: ${(worst * 100).toFixed(0)}% of csv-parse alone (target ≥ 70%): ${worst >= 0.7 ? 'PASS' : 'FAIL'}`,
+  );
   console.log(`peak RSS: ${peak.toFixed(0)} MB (target < 300 MB): ${peak < 300 ? 'PASS' : 'FAIL'}`);
   if (!arg('dir')) rmSync(dir, { recursive: true, force: true });
 }

@@ -175,8 +175,16 @@ async function rawConnection(database: { sqlite?: string; url?: string; schema?:
     process.cwd(),
   );
   await createResourceTable(db.knex, { table: 'raw_baseline', keyColumns: ['k_0'] });
-  const connection = await (db.knex.client as { acquireConnection(): Promise<unknown> }).acquireConnection();
-  return { connection, close: () => db.close() };
+  const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+  const connection = await client.acquireConnection();
+  return {
+    connection,
+    close: async () => {
+      // The pool waits for borrowed connections before it closes.
+      await client.releaseConnection(connection);
+      await db.close();
+    },
+  };
 }
 
 async function sqliteTarget(): Promise<Target> {

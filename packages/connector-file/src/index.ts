@@ -28,4 +28,10 @@ export {
 export { type ProcessFileOptions, processFile } from './process/process-file.js';
 export type { BadRow, BadRowReason } from './rows/bad-row.js';
 export { SYNTHETIC_KEY } from './rows/row-mapper.js';
-export { type ColumnType, createValueParser, type ValueParser, type ValueParserOptions, ValueError } from './values/parse-value.js';
+export {
+  type ColumnType,
+  createValueParser,
+  ValueError,
+  type ValueParser,
+  type ValueParserOptions,
+} from './values/parse-value.js';

@@ -2,7 +2,7 @@
 // is killed at random moments, then restarted, until it finishes on its own. The sink must then hold
 // exactly the changes of an uninterrupted run: every batch once, in order, nothing lost.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Change } from '@ferry/sdk/changes';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,10 +17,14 @@ const t = tempDir('ferry-crash-');
 afterAll(() => t.cleanup());
 
 function runChild(dir: string, sinkPath: string): { child: ChildProcess; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'drop-child.ts'), dir, sinkPath], {
-    cwd: join(__dirname, '..', '..', '..'),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'fixtures', 'drop-child.ts'), dir, sinkPath],
+    {
+      cwd: join(__dirname, '..', '..', '..'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
@@ -50,7 +54,8 @@ async function reference(): Promise<Change[][]> {
   return out;
 }
 
-const sorted = (changes: readonly Change[]) => changes.map((c) => `${c.op}${wire(c.key)}${c.op === 'upsert' ? wire(c.row) : ''}`).sort();
+const sorted = (changes: readonly Change[]) =>
+  changes.map((c) => `${c.op}${wire(c.key)}${c.op === 'upsert' ? wire(c.row) : ''}`).sort();
 
 describe('crash recovery', () => {
   it('survives kill -9 at random points without losing or duplicating a change', async () => {
@@ -67,19 +72,32 @@ describe('crash recovery', () => {
     };
     let kills = 0;
     let killsWhileSending = 0;
+    const sinkSize = () => (existsSync(sinkPath) ? statSync(sinkPath).size : 0);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const before = readBatches(sinkPath).length;
+      const before = sinkSize();
       const { child, done } = runChild(dir, sinkPath);
-      const delay = attempt < 6 ? 900 + random() * 2000 : 60_000;
-      const timer = setTimeout(() => {
-        if (child.exitCode === null) {
-          child.kill('SIGKILL');
-          kills++;
-          if (readBatches(sinkPath).length > before) killsWhileSending++;
+      let exited = false;
+      void done.then(() => {
+        exited = true;
+      });
+      if (attempt < 6) {
+        // Even attempts: kill at a random moment (start-up, scan, diff or sending); odd ones: kill once
+        // the child has sent a random amount, so some kills land between batches of an export.
+        const byProgress = attempt % 2 === 1;
+        const delay = 300 + random() * 2500;
+        const grow = 20_000 + random() * 400_000;
+        const started = Date.now();
+        while (!exited) {
+          await new Promise((r) => setTimeout(r, 25));
+          if (byProgress ? sinkSize() - before >= grow : Date.now() - started >= delay) {
+            child.kill('SIGKILL');
+            kills++;
+            if (sinkSize() > before) killsWhileSending++;
+            break;
+          }
         }
-      }, delay);
+      }
       const code = await done;
-      clearTimeout(timer);
       if (code === 0) break;
       expect(code === null || code === 0).toBe(true);
     }
@@ -107,10 +125,15 @@ describe('crash recovery', () => {
     expect(byGen.get(1)!.length).toBe(ref1!.length);
     expect(sorted(byGen.get(1)!)).toEqual(sorted(ref1!));
     expect(sorted(byGen.get(2)!)).toEqual(sorted(ref2!));
-    const crashed = apply(new Map(), batches.flatMap((b) => b.changes));
+    const crashed = apply(
+      new Map(),
+      batches.flatMap((b) => b.changes),
+    );
     const clean = apply(new Map(), [...ref1!, ...ref2!]);
     expect(crashed.size).toBe(clean.size);
     expect([...crashed.entries()].sort()).toEqual([...clean.entries()].sort());
-    console.log(`crash: ${kills} kills (${killsWhileSending} while sending), ${batches.length} batches, ${byGen.get(2)!.length} changes in the second export`);
+    console.log(
+      `crash: ${kills} kills (${killsWhileSending} while sending), ${batches.length} batches, ${byGen.get(2)!.length} changes in the second export`,
+    );
   }, 120_000);
 });

@@ -17,12 +17,17 @@ const config: ResourceConfigInput = {
   resource: 'R1',
   format: 'csv',
   encoding: 'gbk',
-  columns: { 编号: { name: 'id', type: 'integer' }, 姓名: { name: 'name', type: 'string' }, 金额: { name: 'amount', type: 'decimal' } },
+  columns: {
+    编号: { name: 'id', type: 'integer' },
+    姓名: { name: 'name', type: 'string' },
+    金额: { name: 'amount', type: 'decimal' },
+  },
   key: ['id'],
 };
 
 type Row = [number, string, string];
-const csv = (rows: Row[]) => iconv.encode(`编号,姓名,金额\r\n${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'gbk');
+const csv = (rows: Row[]) =>
+  iconv.encode(`编号,姓名,金额\r\n${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'gbk');
 
 function summary(changes: readonly Change[]): string[] {
   return changes
@@ -76,11 +81,22 @@ describe('change detection', () => {
       if (i === 0) expect(frames).toEqual(['begin', 'end']);
       else expect(frames.every((f) => f === undefined)).toBe(true);
       const cursor = decodeCursor(sink.batches.at(-1)?.cursor);
-      expect(cursor).toMatchObject({ file: `export-${i + 1}.csv`, generation: i + 1, done: true, offset: sink.changes.length });
+      expect(cursor).toMatchObject({
+        file: `export-${i + 1}.csv`,
+        generation: i + 1,
+        done: true,
+        offset: sink.changes.length,
+      });
     }
     const final = [...state.values()].sort();
-    expect(final).toEqual(exports[2]!.map(([id, name, amount]) => wire({ id, name, amount: new Decimal(amount) })).sort());
-    expect(readdirSync(join(drop, 'processed')).sort()).toEqual(['export-1.csv', 'export-2.csv', 'export-3.csv']);
+    expect(final).toEqual(
+      exports[2]!.map(([id, name, amount]) => wire({ id, name, amount: new Decimal(amount) })).sort(),
+    );
+    expect(readdirSync(join(drop, 'processed')).sort()).toEqual([
+      'export-1.csv',
+      'export-2.csv',
+      'export-3.csv',
+    ]);
   });
 
   it('sends nothing for an identical export, and resnapshots when the configuration changes', async () => {
@@ -102,7 +118,10 @@ describe('change detection', () => {
     expect(sink.batches).toHaveLength(0);
     // A new column type changes every row's values: everything is sent again, framed as a snapshot.
     writeFileSync(join(drop, 'a.csv'), csv(rows));
-    const changed = { ...config, columns: { ...config.columns, 金额: { name: 'amount', type: 'string' } } } as ResourceConfigInput;
+    const changed = {
+      ...config,
+      columns: { ...config.columns, 金额: { name: 'amount', type: 'string' } },
+    } as ResourceConfigInput;
     const re = await processFile({ file: join(drop, 'a.csv'), sink, stateDir, config: changed });
     expect(re).toMatchObject({ snapshot: true, upserts: 2 });
     expect(sink.batches.map((b) => b.snapshot)).toEqual(['begin', 'end']);
@@ -139,7 +158,13 @@ describe('change detection', () => {
       file: join(drop, 'log3.ndjson'),
       sink,
       stateDir: join(t.dir, 'state2'),
-      config: { resource: 'LOG2', format: 'ndjson', mode: 'append', key: ['id'], columns: { id: { name: 'id', type: 'integer' } } },
+      config: {
+        resource: 'LOG2',
+        format: 'ndjson',
+        mode: 'append',
+        key: ['id'],
+        columns: { id: { name: 'id', type: 'integer' } },
+      },
     });
     expect(keyed.status).toBe('quarantined');
   });

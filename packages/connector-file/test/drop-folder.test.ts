@@ -70,14 +70,24 @@ describe('drop folder', () => {
     mkdirSync(dir);
     const sink = new MemorySink();
     const events: DropFolderEvent[] = [];
-    const folder = createDropFolder({ dir, sink, resources: [{ config: people }], stableMs: 300, pollIntervalMs: 50, onEvent: (e) => events.push(e) });
+    const folder = createDropFolder({
+      dir,
+      sink,
+      resources: [{ config: people }],
+      stableMs: 300,
+      pollIntervalMs: 50,
+      onEvent: (e) => events.push(e),
+    });
     await folder.start();
     const path = join(dir, 'a.csv');
     writeFileSync(path, '编号,姓名\n1,张三\n');
     // Still being written: keep growing it (with an old mtime, as a timestamp-preserving copy does).
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      writeFileSync(path, `编号,姓名\n1,张三\n${Array.from({ length: i + 1 }, (_, k) => `${k + 2},x\n`).join('')}`);
+      writeFileSync(
+        path,
+        `编号,姓名\n1,张三\n${Array.from({ length: i + 1 }, (_, k) => `${k + 2},x\n`).join('')}`,
+      );
       utimesSync(path, new Date(2020, 0, 1), new Date(2020, 0, 1));
       expect(events).toHaveLength(0);
     }
@@ -85,7 +95,10 @@ describe('drop folder', () => {
     expect(events[0]).toMatchObject({ type: 'processed', outcome: { rows: 6 } });
     writeFileSync(join(dir, 'b.csv'), '编号\n1\n');
     await waitFor(() => events.length === 2);
-    expect(events[1]).toMatchObject({ type: 'quarantined', outcome: { reason: { code: 'FERRY_FILE_MALFORMED' } } });
+    expect(events[1]).toMatchObject({
+      type: 'quarantined',
+      outcome: { reason: { code: 'FERRY_FILE_MALFORMED' } },
+    });
     const reason = JSON.parse(readFileSync(join(dir, 'quarantine', 'b.csv.reason.json'), 'utf8'));
     expect(reason.message).toContain('lacks configured column "姓名"');
     await folder.close();
@@ -96,8 +109,18 @@ describe('drop folder', () => {
   it('refuses a second daemon on the same folder', async () => {
     const dir = join(t.dir, 'drop');
     mkdirSync(dir);
-    const a = createDropFolder({ dir, sink: new MemorySink(), resources: [{ config: people }], watch: false });
-    const b = createDropFolder({ dir, sink: new MemorySink(), resources: [{ config: people }], watch: false });
+    const a = createDropFolder({
+      dir,
+      sink: new MemorySink(),
+      resources: [{ config: people }],
+      watch: false,
+    });
+    const b = createDropFolder({
+      dir,
+      sink: new MemorySink(),
+      resources: [{ config: people }],
+      watch: false,
+    });
     await a.start();
     await expect(b.start()).rejects.toMatchObject({ code: 'FERRY_CONFLICT' });
     await a.close();

@@ -6,10 +6,9 @@ import { detectEncoding } from '../src/index.js';
 
 /** Feeds `bytes` in pieces of `step` bytes and returns the decoded text. */
 function decodeAll(decoder: ByteDecoder, bytes: Buffer, step = bytes.length): string {
-  const parts: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += step) parts.push(decoder.write(bytes.subarray(i, i + step)));
-  parts.push(decoder.end());
-  return Buffer.concat(parts).toString('utf8');
+  let text = '';
+  for (let i = 0; i < bytes.length; i += step) text += decoder.write(bytes.subarray(i, i + step));
+  return text + decoder.end();
 }
 
 function decodeError(fn: () => unknown): { code: string; offset: number | undefined } {
@@ -53,13 +52,15 @@ describe('decoders', () => {
 
   it('decodes GBK exactly as iconv-lite does, for every two-byte code', () => {
     const codes: number[] = [];
-    for (let lead = 0x81; lead <= 0xfe; lead++) for (let t = 0x40; t <= 0xfe; t++) if (t !== 0x7f) codes.push(lead, t);
+    for (let lead = 0x81; lead <= 0xfe; lead++)
+      for (let t = 0x40; t <= 0xfe; t++) if (t !== 0x7f) codes.push(lead, t);
     const all = Buffer.from(codes);
     const expected = iconv.decode(all, 'gbk');
     // Unmapped codes make iconv-lite print U+FFFD; keep only mapped ones for the comparison.
     const mapped: number[] = [];
     for (let i = 0; i < codes.length; i += 2) {
-      if (iconv.decode(Buffer.from([codes[i]!, codes[i + 1]!]), 'gbk') !== '\ufffd') mapped.push(codes[i]!, codes[i + 1]!);
+      if (iconv.decode(Buffer.from([codes[i]!, codes[i + 1]!]), 'gbk') !== '\ufffd')
+        mapped.push(codes[i]!, codes[i + 1]!);
     }
     const bytes = Buffer.from(mapped);
     expect(decodeAll(createDecoder('gbk', 'f'), bytes, 4093)).toBe(iconv.decode(bytes, 'gbk'));
@@ -68,18 +69,36 @@ describe('decoders', () => {
 
   it('reports the byte offset of the first bad byte', () => {
     const badUtf8 = Buffer.concat([Buffer.from('abc,中文\n', 'utf8'), Buffer.from([0xff]), Buffer.from('x')]);
-    expect(decodeError(() => decodeAll(createDecoder('utf-8', 'f'), badUtf8, 3))).toEqual({ code: 'FERRY_FILE_DECODE', offset: 11 });
+    expect(decodeError(() => decodeAll(createDecoder('utf-8', 'f'), badUtf8, 3))).toEqual({
+      code: 'FERRY_FILE_DECODE',
+      offset: 11,
+    });
     // A GBK lead byte followed by a space is not a character.
     const badGbk = Buffer.concat([iconv.encode('编号,姓名\n', 'gbk'), Buffer.from([0xd6, 0x20])]);
-    expect(decodeError(() => decodeAll(createDecoder('gbk', 'f'), badGbk, 2))).toEqual({ code: 'FERRY_FILE_DECODE', offset: 10 });
+    expect(decodeError(() => decodeAll(createDecoder('gbk', 'f'), badGbk, 2))).toEqual({
+      code: 'FERRY_FILE_DECODE',
+      offset: 10,
+    });
     // A four-byte GB18030 sequence is not GBK.
     const fourInGbk = iconv.encode('a㐀', 'gb18030');
-    expect(decodeError(() => decodeAll(createDecoder('gbk', 'f'), fourInGbk))).toEqual({ code: 'FERRY_FILE_DECODE', offset: 1 });
+    expect(decodeError(() => decodeAll(createDecoder('gbk', 'f'), fourInGbk))).toEqual({
+      code: 'FERRY_FILE_DECODE',
+      offset: 1,
+    });
     // A file cut inside a character.
     const cut = iconv.encode('编号', 'gbk').subarray(0, 3);
-    expect(decodeError(() => decodeAll(createDecoder('gb18030', 'f'), cut))).toEqual({ code: 'FERRY_FILE_DECODE', offset: 2 });
+    expect(decodeError(() => decodeAll(createDecoder('gb18030', 'f'), cut))).toEqual({
+      code: 'FERRY_FILE_DECODE',
+      offset: 2,
+    });
     // auto: decided GB18030 from the first non-ASCII bytes, then a bad byte far later.
-    const late = Buffer.concat([iconv.encode(`${'a'.repeat(5000)}编号${'b'.repeat(5000)}`, 'gbk'), Buffer.from([0x81, 0x7f])]);
-    expect(decodeError(() => decodeAll(createDecoder('auto', 'f'), late, 1000))).toEqual({ code: 'FERRY_FILE_DECODE', offset: 10004 });
+    const late = Buffer.concat([
+      iconv.encode(`${'a'.repeat(5000)}编号${'b'.repeat(5000)}`, 'gbk'),
+      Buffer.from([0x81, 0x7f]),
+    ]);
+    expect(decodeError(() => decodeAll(createDecoder('auto', 'f'), late, 1000))).toEqual({
+      code: 'FERRY_FILE_DECODE',
+      offset: 10004,
+    });
   });
 });

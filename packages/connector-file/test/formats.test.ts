@@ -38,7 +38,8 @@ async function run(name: string, content: string | Buffer, config: Partial<Resou
   return { outcome, sink, rows, dir: t.dir };
 }
 
-const CSV = '编号,姓名,地址\r\n1,张三,"北京市朝阳区, 建国路"\r\n2,李四,"多行\r\n地址 ""引号"""\r\n3,王五,北京"东门"\r\n';
+const CSV =
+  '编号,姓名,地址\r\n1,张三,"北京市朝阳区, 建国路"\r\n2,李四,"多行\r\n地址 ""引号"""\r\n3,王五,北京"东门"\r\n';
 const expected = [
   { id: 1, name: '张三', address: '北京市朝阳区, 建国路' },
   { id: 2, name: '李四', address: '多行\r\n地址 "引号"' },
@@ -56,16 +57,22 @@ describe('formats', () => {
     ] as const) {
       const { rows, outcome } = await run('export.csv', bytes, { encoding });
       expect(outcome.status).toBe('processed');
-      const want = encoding === 'gb18030' ? expected.map((r) => (r.id === 1 ? { ...r, name: '张㐀𠀀' } : r)) : expected;
+      const want =
+        encoding === 'gb18030' ? expected.map((r) => (r.id === 1 ? { ...r, name: '张㐀𠀀' } : r)) : expected;
       expect(rows).toEqual(want);
-      expect(outcome.encoding).toBe(encoding === 'auto' ? (bytes[0] === 0xb1 ? 'gb18030' : 'utf-8') : encoding);
+      expect(outcome.encoding).toBe(
+        encoding === 'auto' ? (bytes[0] === 0xb1 ? 'gb18030' : 'utf-8') : encoding,
+      );
     }
   });
 
   it('reads custom delimiters and TSV, with a configured header', async () => {
     const semi = await run('a.csv', '编号;姓名;地址\n1;张三;"a;b"\n', { delimiter: ';' });
     expect(semi.rows).toEqual([{ id: 1, name: '张三', address: 'a;b' }]);
-    const tsv = await run('a.tsv', '1\t张三\t"北京"\n2\t李四\t\n', { format: 'tsv', header: ['编号', '姓名', '地址'] });
+    const tsv = await run('a.tsv', '1\t张三\t"北京"\n2\t李四\t\n', {
+      format: 'tsv',
+      header: ['编号', '姓名', '地址'],
+    });
     // TSV exports rarely quote: a quote is text there, and an empty cell is null.
     expect(tsv.rows).toEqual([
       { id: 1, name: '张三', address: '"北京"' },
@@ -75,7 +82,11 @@ describe('formats', () => {
 
   it('reads NDJSON and JSON arrays, keeping every digit of long numbers', async () => {
     const cfg = {
-      columns: { id: { name: 'id', type: 'integer' }, amount: { name: 'amount', type: 'decimal' }, name: { name: 'name', type: 'string' } },
+      columns: {
+        id: { name: 'id', type: 'integer' },
+        amount: { name: 'amount', type: 'decimal' },
+        name: { name: 'name', type: 'string' },
+      },
     } as const;
     const nd = await run(
       'a.ndjson',
@@ -88,10 +99,17 @@ describe('formats', () => {
         { id: 2, amount: new Decimal('0.10'), name: null },
       ]),
     );
-    const arr = await run('a.json', iconv.encode('[{"id":9007199254740993,"amount":1.5e3,"name":"张三"},\n {"id":2,"amount":0.1,"name":"李四","extra":[1]}]', 'gbk'), {
-      format: 'json',
-      ...cfg,
-    });
+    const arr = await run(
+      'a.json',
+      iconv.encode(
+        '[{"id":9007199254740993,"amount":1.5e3,"name":"张三"},\n {"id":2,"amount":0.1,"name":"李四","extra":[1]}]',
+        'gbk',
+      ),
+      {
+        format: 'json',
+        ...cfg,
+      },
+    );
     expect(arr.sink.changes.map((c) => (c.op === 'upsert' ? c.row : undefined))).toEqual(
       expect.arrayContaining([
         { id: 9007199254740993n, amount: new Decimal('1500'), name: '张三' },
@@ -106,7 +124,14 @@ describe('formats', () => {
     other.addRow(['这是说明页']);
     const ws = wb.addWorksheet('人口');
     ws.addRow(['编号', '姓名', '出生日期', '更新时间', '金额', '身份证号']);
-    ws.addRow([1, '张三', new Date(Date.UTC(1990, 0, 31)), new Date(Date.UTC(2026, 10, 26, 8, 30, 0)), 12.5, '110105199001310011']);
+    ws.addRow([
+      1,
+      '张三',
+      new Date(Date.UTC(1990, 0, 31)),
+      new Date(Date.UTC(2026, 10, 26, 8, 30, 0)),
+      12.5,
+      '110105199001310011',
+    ]);
     ws.addRow([2, '李四', '1991/02/01', '2026-11-26 09:00:00', '7.25']);
     ws.addRow([]);
     const t = tempDir();

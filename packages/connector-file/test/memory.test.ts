@@ -14,14 +14,34 @@ describe('memory', () => {
     mkdirSync(drop);
     const file = join(drop, 'big.csv');
     const { rows, bytes } = writeRegisterMb(file, 50);
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'fixtures', 'memory-child.ts'), file, join(t.dir, 'state')], {
-      cwd: join(__dirname, '..', '..', '..'),
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as { before: number; peak: number; changes: number; status: string; rows: number; ms: number };
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        join(__dirname, 'fixtures', 'memory-child.ts'),
+        file,
+        join(t.dir, 'state'),
+      ],
+      {
+        cwd: join(__dirname, '..', '..', '..'),
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+    const r = JSON.parse(out.trim().split('\n').pop()!) as {
+      before: number;
+      peak: number;
+      changes: number;
+      status: string;
+      rows: number;
+      ms: number;
+    };
     const mb = (n: number) => Math.round(n / 1048576);
-    console.log(`memory: ${mb(bytes)} MB, ${rows} rows in ${Math.round(r.ms)} ms; RSS ${mb(r.before)} MB → peak ${mb(r.peak)} MB`);
+    console.log(
+      `memory: ${mb(bytes)} MB, ${rows} rows in ${Math.round(r.ms)} ms; RSS ${mb(r.before)} MB → peak ${mb(r.peak)} MB`,
+    );
     expect(r.status).toBe('processed');
     expect(r.rows).toBe(rows);
     expect(r.changes).toBe(rows);

@@ -19,16 +19,28 @@ describe('typed values', () => {
     expect(p('.5')).toEqual(new Decimal('0.5'));
     expect(p('1.2E+3')).toEqual(new Decimal('1200'));
     expect(p('-1.5e-3')).toEqual(new Decimal('-0.0015'));
-    expect(createValueParser({ type: 'decimal', format: '#,##0.00' })('1,234.50')).toEqual(new Decimal('1234.50'));
+    expect(createValueParser({ type: 'decimal', format: '#,##0.00' })('1,234.50')).toEqual(
+      new Decimal('1234.50'),
+    );
     expect(() => p('12,5')).toThrow('is not a decimal number');
   });
 
   it('reads dates in configured patterns and always in ISO 8601', () => {
-    expect(createValueParser({ type: 'date', format: 'yyyy/MM/dd' })('2026/11/26')).toEqual(new DateOnly('2026-11-26'));
-    expect(createValueParser({ type: 'date', format: 'yyyyMMdd' })('20260228')).toEqual(new DateOnly('2026-02-28'));
-    expect(createValueParser({ type: 'date', format: "yyyy'年'M'月'd'日'" })('2026年1月5日')).toEqual(new DateOnly('2026-01-05'));
-    expect(createValueParser({ type: 'date', format: 'yyyyMMdd' })('2026-02-28')).toEqual(new DateOnly('2026-02-28'));
-    expect(() => createValueParser({ type: 'date', format: 'yyyyMMdd' })('20260230')).toThrow('is not a date (yyyyMMdd)');
+    expect(createValueParser({ type: 'date', format: 'yyyy/MM/dd' })('2026/11/26')).toEqual(
+      new DateOnly('2026-11-26'),
+    );
+    expect(createValueParser({ type: 'date', format: 'yyyyMMdd' })('20260228')).toEqual(
+      new DateOnly('2026-02-28'),
+    );
+    expect(createValueParser({ type: 'date', format: "yyyy'年'M'月'd'日'" })('2026年1月5日')).toEqual(
+      new DateOnly('2026-01-05'),
+    );
+    expect(createValueParser({ type: 'date', format: 'yyyyMMdd' })('2026-02-28')).toEqual(
+      new DateOnly('2026-02-28'),
+    );
+    expect(() => createValueParser({ type: 'date', format: 'yyyyMMdd' })('20260230')).toThrow(
+      'is not a date (yyyyMMdd)',
+    );
     expect(() => createValueParser({ type: 'date', format: 'YYYY-MM-DD' })).toThrow('unknown token "YYYY"');
   });
 
@@ -39,7 +51,9 @@ describe('typed values', () => {
     expect(cst('20261126080000')).toEqual(new Timestamp('2026-11-26T08:00:00+08:00'));
     // China observed summer time in 1986–1991.
     expect(cst('19880701120000')).toEqual(new Timestamp('1988-07-01T12:00:00+09:00'));
-    expect(createValueParser({ type: 'datetime', zone: '+08:00' })('2026-11-26T08:00:00Z')).toEqual(new Timestamp('2026-11-26T08:00:00Z'));
+    expect(createValueParser({ type: 'datetime', zone: '+08:00' })('2026-11-26T08:00:00Z')).toEqual(
+      new Timestamp('2026-11-26T08:00:00Z'),
+    );
     expect(() => cst('2026112608')).toThrow('is not a date-time');
   });
 
@@ -47,13 +61,20 @@ describe('typed values', () => {
     const b = createValueParser({ type: 'boolean' });
     expect([b('是'), b('否'), b('TRUE'), b('0')]).toEqual([true, false, true, false]);
     expect(createValueParser({ type: 'boolean', format: '有/无' })('有')).toBe(true);
-    expect(createValueParser({ type: 'binary', format: 'hex' })('cafe')).toEqual(new Uint8Array([0xca, 0xfe]));
+    expect(createValueParser({ type: 'binary', format: 'hex' })('cafe')).toEqual(
+      new Uint8Array([0xca, 0xfe]),
+    );
     expect(createValueParser({ type: 'binary' })('yv4=')).toEqual(new Uint8Array([0xca, 0xfe]));
   });
 });
 
 describe('resource config', () => {
-  const base = { resource: 'R1', format: 'csv', columns: { 编号: { name: 'id', type: 'integer' } }, key: ['id'] };
+  const base = {
+    resource: 'R1',
+    format: 'csv',
+    columns: { 编号: { name: 'id', type: 'integer' } },
+    key: ['id'],
+  };
 
   it('fills defaults', () => {
     const c = parseResourceConfig(base);
@@ -85,6 +106,8 @@ describe('resource config', () => {
     expect(message).toContain('key[1]: "nope" is not the name of a configured column');
     expect(message).toContain('sheet: only xlsx has sheets');
     expect(message).toContain('extra');
-    expect(() => parseResourceConfig({ ...base, key: [] })).toThrow('key: snapshot mode needs at least one key column');
+    expect(() => parseResourceConfig({ ...base, key: [] })).toThrow(
+      'key: snapshot mode needs at least one key column',
+    );
   });
 });

@@ -32,8 +32,11 @@ export const mysqlChangelog: ChangelogDialect = {
     const o = objects(names);
     const cols = key.map((k) => quoteIdent(k.name)).join(', ');
     const values = (rec: 'NEW' | 'OLD') => key.map((k) => `${rec}.${quoteIdent(k.name)}`).join(', ');
-    const insert = (op: 'U' | 'D', rec: 'NEW' | 'OLD') => `INSERT INTO ${o.log} (ferry_op, ${cols}) VALUES ('${op}', ${values(rec)})`;
-    const keyChanged = key.map((k) => `OLD.${quoteIdent(k.name)} <=> NEW.${quoteIdent(k.name)}`).join(' AND ');
+    const insert = (op: 'U' | 'D', rec: 'NEW' | 'OLD') =>
+      `INSERT INTO ${o.log} (ferry_op, ${cols}) VALUES ('${op}', ${values(rec)})`;
+    const keyChanged = key
+      .map((k) => `OLD.${quoteIdent(k.name)} <=> NEW.${quoteIdent(k.name)}`)
+      .join(' AND ');
     const [ai, au, ad] = o.triggers.map((t) => qualify(names.schema, t));
     return [
       `CREATE TABLE IF NOT EXISTS ${o.log} (
@@ -58,7 +61,10 @@ END`,
 
   uninstall(names) {
     const o = objects(names);
-    return [...o.triggers.map((t) => `DROP TRIGGER IF EXISTS ${qualify(names.schema, t)}`), `DROP TABLE IF EXISTS ${o.log}`];
+    return [
+      ...o.triggers.map((t) => `DROP TRIGGER IF EXISTS ${qualify(names.schema, t)}`),
+      `DROP TABLE IF EXISTS ${o.log}`,
+    ];
   },
 
   async status(db: SqlDb, names) {

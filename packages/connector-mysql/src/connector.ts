@@ -26,7 +26,8 @@ export interface MysqlConfig {
  * text (`supportBigNumbers`, `bigNumberStrings`, `decimalNumbers: false`, `dateStrings`), charset utf8mb4.
  */
 export function mysqlKnexConfig(config: Pick<MysqlConfig, 'connection' | 'timeZone' | 'pool'>): Knex.Config {
-  const connection = typeof config.connection === 'string' ? { uri: config.connection } : { ...(config.connection ?? {}) };
+  const connection =
+    typeof config.connection === 'string' ? { uri: config.connection } : { ...(config.connection ?? {}) };
   const session: string[] = [];
   if (config.timeZone) session.push(`SET time_zone = '${config.timeZone.replace(/'/g, "''")}'`);
   return {
@@ -42,9 +43,15 @@ export function mysqlKnexConfig(config: Pick<MysqlConfig, 'connection' | 'timeZo
     pool: {
       min: config.pool?.min ?? 0,
       max: config.pool?.max ?? 4,
-      afterCreate(conn: { query(sql: string, cb: (err?: Error) => void): void }, done: (err: Error | undefined, conn: unknown) => void) {
+      afterCreate(
+        conn: { query(sql: string, cb: (err?: Error) => void): void },
+        done: (err: Error | undefined, conn: unknown) => void,
+      ) {
         const run = (i: number): void => {
-          if (i === session.length) return done(undefined, conn);
+          if (i === session.length) {
+            done(undefined, conn);
+            return;
+          }
           conn.query(session[i]!, (err) => (err ? done(err, conn) : run(i + 1)));
         };
         run(0);
@@ -66,7 +73,7 @@ export function mysqlKnexConfig(config: Pick<MysqlConfig, 'connection' | 'timeZo
  * console.table(await source.preflight([{ table: 'licence', strategy: { kind: 'timestamp', column: 'updated_at' } }]));
  * ```
  */
-export const mysql: ConnectorFactory<MysqlConfig> = (config): SqlSource =>
+export const mysql: ConnectorFactory<MysqlConfig, SqlSource> = (config): SqlSource =>
   createSqlSource({
     name: 'mysql',
     dialect: mysqlDialect,

@@ -1,3 +1,4 @@
+import { Timestamp } from '@ferry/sdk/changes';
 import {
   type CaptureTable,
   type ColumnType,
@@ -9,9 +10,9 @@ import {
   type SourceTable,
   type SqlDb,
   type SqlDialect,
+  sqlDecoder,
   timestampFromEpochSeconds,
 } from '@ferry/sdk/connector';
-import { Timestamp } from '@ferry/sdk/changes';
 import { mysqlChangelog, quoteIdent } from './changelog.js';
 import { discoverMysql } from './discover.js';
 import { SPATIAL_TYPES } from './type-mapping.js';
@@ -47,6 +48,13 @@ export const mysqlDialect: SqlDialect = {
     if (isSpatial(column)) return `ST_AsText(${sql})`;
     return sql;
   },
+  decoder(column) {
+    if (column.type !== 'timestamptz') return sqlDecoder(column);
+    return (value) =>
+      value === null || value === undefined
+        ? null
+        : (timestampFromEpochSeconds(String(value)) ?? String(value));
+  },
   decode(value, column) {
     if (column.type === 'timestamptz' && value !== null && value !== undefined) {
       return timestampFromEpochSeconds(String(value)) ?? String(value);
@@ -76,7 +84,9 @@ export const mysqlDialect: SqlDialect = {
   },
   binaryOrder(column: SourceColumn, sql: string) {
     // The UTF-8 bytes: code point order with no PAD SPACE, whatever the column's charset and collation.
-    return column.type === 'string' || column.type === 'text' ? `CAST(CONVERT(${sql} USING utf8mb4) AS BINARY)` : sql;
+    return column.type === 'string' || column.type === 'text'
+      ? `CAST(CONVERT(${sql} USING utf8mb4) AS BINARY)`
+      : sql;
   },
   clockMinus,
   selectClockMinus(column, ms) {

@@ -15,7 +15,9 @@ export async function discoverMysql(db: SqlDb, names?: readonly string[]): Promi
   if (names) {
     refs = names.map((name) => {
       const dot = name.indexOf('.');
-      return dot < 0 ? { requested: name, schema: current, table: name } : { requested: name, schema: name.slice(0, dot), table: name.slice(dot + 1) };
+      return dot < 0
+        ? { requested: name, schema: current, table: name }
+        : { requested: name, schema: name.slice(0, dot), table: name.slice(dot + 1) };
     });
   } else {
     const rows = await db.query(
@@ -43,7 +45,9 @@ export async function discoverMysql(db: SqlDb, names?: readonly string[]): Promi
   return refs.map((ref) => {
     const own = (r: Record<string, unknown>) => r.s === ref.schema && r.t === ref.table;
     const pk = indexes.filter((i) => own(i) && i.index_name === 'PRIMARY').map((i) => String(i.name));
-    const indexed = [...new Set(indexes.filter((i) => own(i) && Number(i.seq) === 1).map((i) => String(i.name)))];
+    const indexed = [
+      ...new Set(indexes.filter((i) => own(i) && Number(i.seq) === 1).map((i) => String(i.name))),
+    ];
     const cols: SourceColumn[] = columns.filter(own).map((c) => {
       const dataType = String(c.data_type).toLowerCase();
       const columnType = String(c.column_type);
@@ -67,10 +71,20 @@ export async function discoverMysql(db: SqlDb, names?: readonly string[]): Promi
       return column;
     });
     if (cols.length === 0) {
-      throw new FerryError('FERRY_NOT_FOUND', `Table ${ref.schema}.${ref.table} not found (or no column is visible to this user)`, {
-        details: { table: ref.requested },
-      });
+      throw new FerryError(
+        'FERRY_NOT_FOUND',
+        `Table ${ref.schema}.${ref.table} not found (or no column is visible to this user)`,
+        {
+          details: { table: ref.requested },
+        },
+      );
     }
-    return { name: ref.requested, schema: ref.schema, columns: cols, primaryKey: pk, indexedColumns: indexed };
+    return {
+      name: ref.requested,
+      schema: ref.schema,
+      columns: cols,
+      primaryKey: pk,
+      indexedColumns: indexed,
+    };
   });
 }

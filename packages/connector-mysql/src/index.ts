@@ -1,3 +1,3 @@
 export { mysqlChangelog } from './changelog.js';
-export { mysql, type MysqlConfig, mysqlKnexConfig } from './connector.js';
+export { type MysqlConfig, mysql, mysqlKnexConfig } from './connector.js';
 export { mysqlDialect } from './dialect.js';

@@ -7,7 +7,8 @@ const connection = process.env.FERRY_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3
 await testSqlConnector({
   name: 'mysql',
   server: `MariaDB/MySQL at ${connection}`,
-  startHint: 'bash .ci/run (or start-stop-daemon --start --background --exec /usr/sbin/mariadbd), or set FERRY_TEST_MYSQL_URL',
+  startHint:
+    'bash .ci/run (or start-stop-daemon --start --background --exec /usr/sbin/mariadbd), or set FERRY_TEST_MYSQL_URL',
   // The session runs at UTC+8, as a server in China would: DATETIME must not shift, TIMESTAMP is read as UTC.
   connect: (options) => mysql({ connection, timeZone: '+08:00', ...options }),
   sql: {

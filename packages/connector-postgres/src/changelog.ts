@@ -30,7 +30,8 @@ export const postgresChangelog: ChangelogDialect = {
     const cols = key.map((k) => quoteIdent(k.name)).join(', ');
     const values = (rec: 'NEW' | 'OLD') => key.map((k) => `${rec}.${quoteIdent(k.name)}`).join(', ');
     const row = (rec: 'NEW' | 'OLD') => (key.length === 1 ? values(rec) : `ROW(${values(rec)})`);
-    const insert = (op: 'U' | 'D', rec: 'NEW' | 'OLD') => `INSERT INTO ${o.log} (ferry_op, ${cols}) VALUES ('${op}', ${values(rec)});`;
+    const insert = (op: 'U' | 'D', rec: 'NEW' | 'OLD') =>
+      `INSERT INTO ${o.log} (ferry_op, ${cols}) VALUES ('${op}', ${values(rec)});`;
     return [
       // bigserial rather than IDENTITY: also accepted by KingbaseES, openGauss and Highgo.
       `CREATE TABLE IF NOT EXISTS ${o.log} (

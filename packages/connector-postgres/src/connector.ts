@@ -29,9 +29,18 @@ export interface PostgresConfig {
  * The knex configuration the connector uses: client `pg`, pg type parsers that return numbers, decimals
  * and date-times as text (per client, never pg's global parsers), ISO date style, optional session zone.
  */
-export function postgresKnexConfig(config: Pick<PostgresConfig, 'connection' | 'timeZone' | 'pool'>): Knex.Config {
-  const connection = typeof config.connection === 'string' ? { connectionString: config.connection } : { ...(config.connection ?? {}) };
-  const session = [`SET DateStyle = 'ISO, YMD'`, `SET IntervalStyle = 'iso_8601'`, 'SET extra_float_digits = 3'];
+export function postgresKnexConfig(
+  config: Pick<PostgresConfig, 'connection' | 'timeZone' | 'pool'>,
+): Knex.Config {
+  const connection =
+    typeof config.connection === 'string'
+      ? { connectionString: config.connection }
+      : { ...(config.connection ?? {}) };
+  const session = [
+    `SET DateStyle = 'ISO, YMD'`,
+    `SET IntervalStyle = 'iso_8601'`,
+    'SET extra_float_digits = 3',
+  ];
   if (config.timeZone) session.push(`SET TIME ZONE '${config.timeZone.replace(/'/g, "''")}'`);
   return {
     client: 'pg',
@@ -39,7 +48,10 @@ export function postgresKnexConfig(config: Pick<PostgresConfig, 'connection' | '
     pool: {
       min: config.pool?.min ?? 0,
       max: config.pool?.max ?? 4,
-      afterCreate(conn: { query(sql: string, cb: (err?: Error) => void): void }, done: (err: Error | undefined, conn: unknown) => void) {
+      afterCreate(
+        conn: { query(sql: string, cb: (err?: Error) => void): void },
+        done: (err: Error | undefined, conn: unknown) => void,
+      ) {
         conn.query(session.join('; '), (err) => done(err, conn));
       },
     },
@@ -60,7 +72,7 @@ export function postgresKnexConfig(config: Pick<PostgresConfig, 'connection' | '
  * console.table(await source.preflight([{ table: 'public.licence', strategy: { kind: 'changelog', install: true } }]));
  * ```
  */
-export const postgres: ConnectorFactory<PostgresConfig> = (config): SqlSource =>
+export const postgres: ConnectorFactory<PostgresConfig, SqlSource> = (config): SqlSource =>
   createSqlSource({
     name: 'postgres',
     dialect: postgresDialect,

@@ -8,6 +8,7 @@ import {
   type SourceTable,
   type SqlDb,
   type SqlDialect,
+  sqlDecoder,
 } from '@ferry/sdk/connector';
 import { postgresChangelog, quoteIdent } from './changelog.js';
 import { discoverPostgres } from './discover.js';
@@ -33,6 +34,7 @@ export const postgresDialect: SqlDialect = {
   discover: discoverPostgres,
   selectColumn: (_column, sql) => sql,
   decode: decodeSqlValue,
+  decoder: sqlDecoder,
   param: () => '?',
   encodeParam: encodeSqlParam,
   binaryOrder(column: SourceColumn, sql: string) {

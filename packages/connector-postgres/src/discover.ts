@@ -1,5 +1,5 @@
-import { FerryError } from '@ferry/sdk/errors';
 import type { SourceColumn, SourceTable, SqlDb } from '@ferry/sdk/connector';
+import { FerryError } from '@ferry/sdk/errors';
 import { columnTypeOf } from './type-mapping.js';
 
 interface TableRef {
@@ -10,12 +10,16 @@ interface TableRef {
 
 function parseName(name: string): TableRef {
   const dot = name.indexOf('.');
-  return dot < 0 ? { requested: name, schema: undefined, table: name } : { requested: name, schema: name.slice(0, dot), table: name.slice(dot + 1) };
+  return dot < 0
+    ? { requested: name, schema: undefined, table: name }
+    : { requested: name, schema: name.slice(0, dot), table: name.slice(dot + 1) };
 }
 
 /** Tables, columns, primary keys and leading index columns from information_schema and pg_catalog. */
 export async function discoverPostgres(db: SqlDb, names?: readonly string[]): Promise<SourceTable[]> {
-  const [{ schema: currentSchema } = { schema: 'public' }] = (await db.query('SELECT current_schema() AS schema')) as { schema: string }[];
+  const [{ schema: currentSchema } = { schema: 'public' }] = (await db.query(
+    'SELECT current_schema() AS schema',
+  )) as { schema: string }[];
   let refs: TableRef[];
   if (names) refs = names.map(parseName).map((r) => ({ ...r, schema: r.schema ?? currentSchema }));
   else {
@@ -25,7 +29,11 @@ export async function discoverPostgres(db: SqlDb, names?: readonly string[]): Pr
          AND table_type IN ('BASE TABLE', 'VIEW') AND table_name NOT LIKE '%\\_ferry\\_log'
        ORDER BY table_schema, table_name`,
     );
-    refs = rows.map((r) => ({ requested: `${r.schema}.${r.table}`, schema: String(r.schema), table: String(r.table) }));
+    refs = rows.map((r) => ({
+      requested: `${r.schema}.${r.table}`,
+      schema: String(r.schema),
+      table: String(r.table),
+    }));
   }
   if (refs.length === 0) return [];
   const match = refs.map(() => '(c.table_schema = ? AND c.table_name = ?)').join(' OR ');
@@ -57,7 +65,9 @@ export async function discoverPostgres(db: SqlDb, names?: readonly string[]): Pr
   return refs.map((ref) => {
     const own = (r: Record<string, unknown>) => r.schema === ref.schema && r.table === ref.table;
     const pk = keys.filter((k) => own(k) && k.is_primary === true).map((k) => String(k.name));
-    const indexed = [...new Set(keys.filter((k) => own(k) && Number(k.pos) === 0).map((k) => String(k.name)))];
+    const indexed = [
+      ...new Set(keys.filter((k) => own(k) && Number(k.pos) === 0).map((k) => String(k.name))),
+    ];
     const cols: SourceColumn[] = columns.filter(own).map((c) => {
       const type = columnTypeOf(String(c.data_type));
       const column: SourceColumn = {
@@ -72,7 +82,10 @@ export async function discoverPostgres(db: SqlDb, names?: readonly string[]): Pr
         column.precision = Number(c.numeric_precision);
         column.scale = Number(c.numeric_scale ?? 0);
       }
-      if ((type === 'timestamp' || type === 'timestamptz' || type === 'time') && c.datetime_precision != null) {
+      if (
+        (type === 'timestamp' || type === 'timestamptz' || type === 'time') &&
+        c.datetime_precision != null
+      ) {
         column.scale = Number(c.datetime_precision);
       }
       if (type === 'int') column.length = String(c.data_type) === 'smallint' ? 5 : 10;
@@ -86,6 +99,12 @@ export async function discoverPostgres(db: SqlDb, names?: readonly string[]): Pr
         { details: { table: ref.requested } },
       );
     }
-    return { name: ref.requested, schema: ref.schema!, columns: cols, primaryKey: pk, indexedColumns: indexed };
+    return {
+      name: ref.requested,
+      schema: ref.schema!,
+      columns: cols,
+      primaryKey: pk,
+      indexedColumns: indexed,
+    };
   });
 }

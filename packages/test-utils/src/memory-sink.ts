@@ -20,7 +20,10 @@ export class MemorySink implements ChangeSink {
 
   /** Changes of a resource in order, from batch `from` on. */
   changes(resource: string, from = 0): Change[] {
-    return this.batches.slice(from).filter((b) => b.resource === resource).flatMap((b) => b.changes);
+    return this.batches
+      .slice(from)
+      .filter((b) => b.resource === resource)
+      .flatMap((b) => b.changes);
   }
 
   /** Applies the changes of a resource to a map keyed by `keyOf`: what a consumer would hold. */

@@ -113,7 +113,16 @@ function registerSuite(h: SqlConnectorHarness): void {
     return t;
   }
 
-  async function capture(sink: MemorySink, tables: TableConfig[], options: { src?: SqlSource; batchSize?: number; onInvalidCursor?: 'fail' | 'resnapshot'; onEvent?: (e: ConnectorEvent) => void } = {}) {
+  async function capture(
+    sink: MemorySink,
+    tables: TableConfig[],
+    options: {
+      src?: SqlSource;
+      batchSize?: number;
+      onInvalidCursor?: 'fail' | 'resnapshot';
+      onEvent?: (e: ConnectorEvent) => void;
+    } = {},
+  ) {
     await runConnector({
       source: options.src ?? source,
       sink,
@@ -143,9 +152,11 @@ function registerSuite(h: SqlConnectorHarness): void {
     });
 
     describe('captures what each strategy sees', () => {
-      const base = () => `id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`;
+      const base = () =>
+        `id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`;
       async function seed(name: string) {
-        for (let i = 1; i <= 5; i++) await q(`INSERT INTO ${name} (id, name, updated_at) VALUES (?, ?, ${sql.now})`, [i, `n${i}`]);
+        for (let i = 1; i <= 5; i++)
+          await q(`INSERT INTO ${name} (id, name, updated_at) VALUES (?, ?, ${sql.now})`, [i, `n${i}`]);
       }
       async function mutate(name: string) {
         await q(`INSERT INTO ${name} (id, name, updated_at) VALUES (6, 'n6', ${sql.now})`);
@@ -225,7 +236,9 @@ function registerSuite(h: SqlConnectorHarness): void {
       });
 
       it('timestamp: a transaction that commits within the lag window is still delivered', async () => {
-        const name = await table(`id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`);
+        const name = await table(
+          `id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`,
+        );
         const t = config(name, { kind: 'timestamp', column: 'updated_at', lagMs: 1000 });
         const sink = new MemorySink();
         await capture(sink, [t]);
@@ -247,13 +260,16 @@ function registerSuite(h: SqlConnectorHarness): void {
 
     describe('restarts', () => {
       it('timestamp: many rows sharing one timestamp survive a crash mid-way, none lost or repeated', async () => {
-        const name = await table(`id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`);
+        const name = await table(
+          `id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`,
+        );
         const t = config(name, { kind: 'timestamp', column: 'updated_at', lagMs: LAG_MS });
         const sink = new MemorySink();
         await capture(sink, [t]);
         const from = sink.batches.length;
         const [{ ts } = {}] = await q(`SELECT ${sql.now} AS ts`);
-        for (let i = 1; i <= 25; i++) await q(`INSERT INTO ${name} (id, name, updated_at) VALUES (?, ?, ?)`, [i, `n${i}`, ts]);
+        for (let i = 1; i <= 25; i++)
+          await q(`INSERT INTO ${name} (id, name, updated_at) VALUES (?, ?, ?)`, [i, `n${i}`, ts]);
         await sleep(LAG_MS + 100);
         sink.failAt = from + 3;
         await expect(capture(sink, [t], { batchSize: 4 })).rejects.toThrow(/simulated crash/);
@@ -277,7 +293,9 @@ function registerSuite(h: SqlConnectorHarness): void {
         const other = h.connect();
         await capture(sink, [t], { src: other, batchSize: 10 });
         await other.close?.();
-        const expected = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [String(i + 1), `n${i + 1}`]).filter(([k]) => k !== '15'));
+        const expected = Object.fromEntries(
+          Array.from({ length: 31 }, (_, i) => [String(i + 1), `n${i + 1}`]).filter(([k]) => k !== '15'),
+        );
         expected['5'] = 'while-down';
         expected['25'] = 'while-down';
         expect(valuesOf(sink, t)).toEqual(expected);
@@ -327,18 +345,21 @@ function registerSuite(h: SqlConnectorHarness): void {
         expect(isFerryError(err, 'FERRY_CURSOR_EXPIRED')).toBe(true);
       });
 
-      it.runIf(sql.logsTruncate)('changelog: a TRUNCATE is FERRY_CURSOR_EXPIRED, and a resnapshot starts a new epoch', async () => {
-        const name = await table(`id ${sql.bigint} PRIMARY KEY, name ${sql.text}`);
-        await q(`INSERT INTO ${name} (id, name) VALUES (1, 'a'), (2, 'b')`);
-        const t = config(name, { kind: 'changelog', install: true });
-        const sink = new MemorySink();
-        await capture(sink, [t]);
-        await q(`TRUNCATE ${name}`);
-        await q(`INSERT INTO ${name} (id, name) VALUES (3, 'c')`);
-        await capture(sink, [t], { onInvalidCursor: 'resnapshot' });
-        expect(valuesOf(sink, t)).toEqual({ 3: 'c' });
-        await capture(sink, [t], { onInvalidCursor: 'fail' });
-      });
+      it.runIf(sql.logsTruncate)(
+        'changelog: a TRUNCATE is FERRY_CURSOR_EXPIRED, and a resnapshot starts a new epoch',
+        async () => {
+          const name = await table(`id ${sql.bigint} PRIMARY KEY, name ${sql.text}`);
+          await q(`INSERT INTO ${name} (id, name) VALUES (1, 'a'), (2, 'b')`);
+          const t = config(name, { kind: 'changelog', install: true });
+          const sink = new MemorySink();
+          await capture(sink, [t]);
+          await q(`TRUNCATE ${name}`);
+          await q(`INSERT INTO ${name} (id, name) VALUES (3, 'c')`);
+          await capture(sink, [t], { onInvalidCursor: 'resnapshot' });
+          expect(valuesOf(sink, t)).toEqual({ 3: 'c' });
+          await capture(sink, [t], { onInvalidCursor: 'fail' });
+        },
+      );
     });
 
     it('round-trips values with full fidelity, through the wire encoding too', async () => {
@@ -353,7 +374,10 @@ function registerSuite(h: SqlConnectorHarness): void {
       const [decoded] = decodeChanges(encodeChanges([change!]));
       for (const [column, expected] of Object.entries(sql.typeRoundTrip.expected)) {
         expect(plain(row[column] ?? null), column).toEqual(plain(expected));
-        expect(plain(decoded?.op === 'upsert' ? (decoded.row[column] ?? null) : null), `${column} on the wire`).toEqual(plain(expected));
+        expect(
+          plain(decoded?.op === 'upsert' ? (decoded.row[column] ?? null) : null),
+          `${column} on the wire`,
+        ).toEqual(plain(expected));
       }
     });
 
@@ -378,7 +402,11 @@ function registerSuite(h: SqlConnectorHarness): void {
         await q(`INSERT INTO ${name} (code, name) VALUES (4, 'd')`);
         await capture(sink, [t]);
         const state = sink.state(t.resource, (k) => String(k.code));
-        expect(Object.fromEntries([...state].map(([k, r]) => [k, r.name]))).toEqual({ 1: 'a', 2: 'B', 4: 'd' });
+        expect(Object.fromEntries([...state].map(([k, r]) => [k, r.name]))).toEqual({
+          1: 'a',
+          2: 'B',
+          4: 'd',
+        });
       });
     });
 
@@ -393,12 +421,17 @@ function registerSuite(h: SqlConnectorHarness): void {
       await q(`UPDATE ${name} SET note = 'added' WHERE id = 1`);
       const events: ConnectorEvent[] = [];
       await capture(sink, [t], { src, onEvent: (e) => events.push(e) });
-      expect(sink.batches.at(-1)?.changes[0]).toMatchObject({ op: 'upsert', row: { id: expect.anything(), name: 'a', note: 'added' } });
+      expect(sink.batches.at(-1)?.changes[0]).toMatchObject({
+        op: 'upsert',
+        row: { id: expect.anything(), name: 'a', note: 'added' },
+      });
       expect(events.find((e) => e.type === 'schema-changed')).toMatchObject({ added: ['note'] });
 
       await q(`ALTER TABLE ${name} RENAME COLUMN name TO title`);
       const checks = await preflightConnector({ source: src, sink, tables: [t] });
-      expect(checks.find((c) => c.check === 'schema-changed')?.message).toMatch(/no longer has `name` and now has `title`/);
+      expect(checks.find((c) => c.check === 'schema-changed')?.message).toMatch(
+        /no longer has `name` and now has `title`/,
+      );
       await q(`UPDATE ${name} SET title = 'renamed' WHERE id = 1`);
       await capture(sink, [t], { src });
       const last = sink.batches.at(-1)?.changes[0];
@@ -407,7 +440,9 @@ function registerSuite(h: SqlConnectorHarness): void {
     });
 
     it('discovers columns with normalized types and the primary key', async () => {
-      const name = await table(`id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`);
+      const name = await table(
+        `id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`,
+      );
       const [meta] = await source.discover([name]);
       expect(meta?.primaryKey).toEqual(['id']);
       expect(meta?.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
@@ -423,5 +458,7 @@ function registerSuite(h: SqlConnectorHarness): void {
 
 /** Values compared by their wire form (Decimal, Timestamp, bigint, bytes…). */
 function plain(value: FerryValue): unknown {
-  return JSON.parse(Buffer.from(encodeChanges([{ op: 'upsert', key: {}, row: { v: value } }])).toString('utf8')).row.v;
+  return JSON.parse(
+    Buffer.from(encodeChanges([{ op: 'upsert', key: {}, row: { v: value } }])).toString('utf8'),
+  ).row.v;
 }

@@ -31,49 +31,101 @@ const resourceSchema = z
     onBadRow: z.enum(['skip', 'reject-file']).default('reject-file'),
     timezone: z.string().min(1).optional(),
   })
-  .superRefine((c, ctx) => {
-    // Runs even when some keys failed their own schema (see `when` below), so guard the shapes used.
-    if (typeof c.columns !== 'object' || c.columns === null || !Array.isArray(c.key)) return;
-    const names = new Map<string, string>();
-    if (Object.keys(c.columns).length === 0) ctx.addIssue({ code: 'custom', path: ['columns'], message: 'must map at least one column' });
-    for (const [source, col] of Object.entries(c.columns)) {
-      if (typeof col !== 'object' || col === null) continue;
-      const seen = names.get(col.name);
-      if (seen !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['columns', source, 'name'], message: `"${col.name}" is already the name of column "${seen}"` });
-      }
-      names.set(col.name, source);
-      try {
-        if (typeof col.type === 'string' && columnType.options.includes(col.type)) {
-          createValueParser({ type: col.type, format: col.format, trim: col.trim });
+  .superRefine(
+    (c, ctx) => {
+      // Runs even when some keys failed their own schema (see `when` below), so guard the shapes used.
+      if (typeof c.columns !== 'object' || c.columns === null || !Array.isArray(c.key)) return;
+      const names = new Map<string, string>();
+      if (Object.keys(c.columns).length === 0)
+        ctx.addIssue({ code: 'custom', path: ['columns'], message: 'must map at least one column' });
+      for (const [source, col] of Object.entries(c.columns)) {
+        if (typeof col !== 'object' || col === null) continue;
+        const seen = names.get(col.name);
+        if (seen !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', source, 'name'],
+            message: `"${col.name}" is already the name of column "${seen}"`,
+          });
         }
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['columns', source, 'format'], message: (err as Error).message });
+        names.set(col.name, source);
+        try {
+          if (typeof col.type === 'string' && columnType.options.includes(col.type)) {
+            createValueParser({ type: col.type, format: col.format, trim: col.trim });
+          }
+        } catch (err) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', source, 'format'],
+            message: (err as Error).message,
+          });
+        }
+        if (col.zone !== undefined) {
+          if (col.type !== 'datetime')
+            ctx.addIssue({
+              code: 'custom',
+              path: ['columns', source, 'zone'],
+              message: 'only datetime columns have a zone',
+            });
+          else if (!isValidZone(col.zone))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['columns', source, 'zone'],
+              message: `unknown time zone "${col.zone}"`,
+            });
+        }
+        if (Array.isArray(c.header) && !c.header.includes(source)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', source],
+            message: `"${source}" is not one of the names in header`,
+          });
+        }
       }
-      if (col.zone !== undefined) {
-        if (col.type !== 'datetime') ctx.addIssue({ code: 'custom', path: ['columns', source, 'zone'], message: 'only datetime columns have a zone' });
-        else if (!isValidZone(col.zone)) ctx.addIssue({ code: 'custom', path: ['columns', source, 'zone'], message: `unknown time zone "${col.zone}"` });
+      c.key.forEach((k, i) => {
+        if (!names.has(k))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['key', i],
+            message: `"${k}" is not the name of a configured column`,
+          });
+        if (c.key.indexOf(k) !== i)
+          ctx.addIssue({ code: 'custom', path: ['key', i], message: `"${k}" appears twice` });
+      });
+      if (c.mode === 'snapshot' && c.key.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['key'],
+          message: 'snapshot mode needs at least one key column to compare exports',
+        });
       }
-      if (Array.isArray(c.header) && !c.header.includes(source)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', source], message: `"${source}" is not one of the names in header` });
+      if (c.timezone !== undefined && !isValidZone(c.timezone)) {
+        ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${c.timezone}"` });
       }
-    }
-    c.key.forEach((k, i) => {
-      if (!names.has(k)) ctx.addIssue({ code: 'custom', path: ['key', i], message: `"${k}" is not the name of a configured column` });
-      if (c.key.indexOf(k) !== i) ctx.addIssue({ code: 'custom', path: ['key', i], message: `"${k}" appears twice` });
-    });
-    if (c.mode === 'snapshot' && c.key.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['key'], message: 'snapshot mode needs at least one key column to compare exports' });
-    }
-    if (c.timezone !== undefined && !isValidZone(c.timezone)) {
-      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${c.timezone}"` });
-    }
-    const textual = c.format === 'csv' || c.format === 'tsv';
-    if (c.delimiter !== undefined && !textual) ctx.addIssue({ code: 'custom', path: ['delimiter'], message: `only csv and tsv have a delimiter, not ${c.format}` });
-    if (c.quote !== undefined && !textual) ctx.addIssue({ code: 'custom', path: ['quote'], message: `only csv and tsv have a quote, not ${c.format}` });
-    if (c.sheet !== undefined && c.format !== 'xlsx') ctx.addIssue({ code: 'custom', path: ['sheet'], message: `only xlsx has sheets, not ${c.format}` });
-    if (c.format === 'xlsx' && c.encoding !== 'auto') ctx.addIssue({ code: 'custom', path: ['encoding'], message: 'xlsx is always UTF-8 XML inside; leave encoding out' });
-  }, { when: () => true });
+      const textual = c.format === 'csv' || c.format === 'tsv';
+      if (c.delimiter !== undefined && !textual)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['delimiter'],
+          message: `only csv and tsv have a delimiter, not ${c.format}`,
+        });
+      if (c.quote !== undefined && !textual)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quote'],
+          message: `only csv and tsv have a quote, not ${c.format}`,
+        });
+      if (c.sheet !== undefined && c.format !== 'xlsx')
+        ctx.addIssue({ code: 'custom', path: ['sheet'], message: `only xlsx has sheets, not ${c.format}` });
+      if (c.format === 'xlsx' && c.encoding !== 'auto')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['encoding'],
+          message: 'xlsx is always UTF-8 XML inside; leave encoding out',
+        });
+    },
+    { when: () => true },
+  );
 
 /** A column of the source file: its output name, type and type-specific format. */
 export type ColumnConfig = z.output<typeof columnSchema>;
@@ -118,5 +170,7 @@ export function parseResourceConfig(input: unknown, where = 'resource config'): 
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
 }

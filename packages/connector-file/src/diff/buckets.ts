@@ -4,11 +4,11 @@
 // hashes, so buckets taken in order visit keys in the same order as the sorted state file.
 import { join } from 'node:path';
 import { BufferedWriter } from '../fs/buffered-writer.js';
-import { hash128 } from './hash128.js';
+import { hash128Bytes } from './hash128.js';
 
 /**
  * Entry layout: key hash (16) | row hash (16) | line (u32) | key length (u32) | payload length (u32) |
- * key text (UTF-8) | payload (UTF-8: JSON array of the row's configured cells).
+ * key text (UTF-8) | payload (UTF-16LE: the row's configured cells, see raw-row-codec.ts).
  */
 export const ENTRY_HEADER = 44;
 
@@ -33,7 +33,8 @@ export interface BucketFiles {
 export class BucketWriter {
   private readonly writers: Array<BufferedWriter | undefined>;
   private readonly entries: number[];
-  private readonly scratch = Buffer.allocUnsafe(16);
+  private readonly hash = Buffer.allocUnsafe(16);
+  private keyBuf = Buffer.allocUnsafe(1024);
 
   constructor(
     private readonly dir: string,
@@ -45,21 +46,24 @@ export class BucketWriter {
   }
 
   add(keyText: string, payload: string, line: number): void {
-    hash128(keyText, this.scratch, 0);
-    const b = this.count === 1 ? 0 : bucketOf(this.scratch, 0, this.count);
+    // The key's bytes first (its hash picks the bucket), then the entry written in place.
+    if (keyText.length * 3 > this.keyBuf.length) this.keyBuf = Buffer.allocUnsafe(keyText.length * 3);
+    const klen = this.keyBuf.write(keyText, 0, 'utf8');
+    hash128Bytes(this.keyBuf, 0, klen, this.hash, 0);
+    const b = this.count === 1 ? 0 : bucketOf(this.hash, 0, this.count);
     let w = this.writers[b];
     if (!w) {
       w = new BufferedWriter(this.path(b), this.bufferSize);
       this.writers[b] = w;
     }
-    // Reserve the worst case (3 UTF-8 bytes per UTF-16 unit), write, then commit what was used.
-    const buf = w.reserve(ENTRY_HEADER + (keyText.length + payload.length) * 3);
+    const buf = w.reserve(ENTRY_HEADER + klen + payload.length * 2);
     const off = w.offset;
-    this.scratch.copy(buf, off);
-    hash128(payload, buf, off + 16);
+    this.hash.copy(buf, off);
     buf.writeUInt32LE(line, off + 32);
-    const klen = buf.write(keyText, off + ENTRY_HEADER, 'utf8');
-    const plen = buf.write(payload, off + ENTRY_HEADER + klen, 'utf8');
+    this.keyBuf.copy(buf, off + ENTRY_HEADER, 0, klen);
+    const pstart = off + ENTRY_HEADER + klen;
+    const plen = buf.write(payload, pstart, 'utf16le');
+    hash128Bytes(buf, pstart, pstart + plen, buf, off + 16);
     buf.writeUInt32LE(klen, off + 36);
     buf.writeUInt32LE(plen, off + 40);
     w.commit(ENTRY_HEADER + klen + plen);

@@ -37,13 +37,17 @@ export function diffBuckets(input: DiffInput): DiffCounts {
     let kept = -1;
     let i = 0;
     for (;;) {
-      const prevHere = prev !== undefined && prev.has && bucketOf(prev.buf, prev.off, buckets.count) <= b;
+      const prevHere = prev?.has === true && bucketOf(prev.buf, prev.off, buckets.count) <= b;
       if (i >= order.length && !prevHere) break;
       const cur = i < order.length ? order[i]! : -1;
       if (cur >= 0 && kept >= 0 && sameKey(buf, kept, cur)) {
         counts.duplicates++;
         const klen = buf.readUInt32LE(cur + 36);
-        input.onDuplicate(buf.readUInt32LE(cur + 32), buf.readUInt32LE(kept + 32), buf.toString('utf8', cur + ENTRY_HEADER, cur + ENTRY_HEADER + klen));
+        input.onDuplicate(
+          buf.readUInt32LE(cur + 32),
+          buf.readUInt32LE(kept + 32),
+          buf.toString('utf8', cur + ENTRY_HEADER, cur + ENTRY_HEADER + klen),
+        );
         i++;
         continue;
       }
@@ -57,7 +61,7 @@ export function diffBuckets(input: DiffInput): DiffCounts {
       }
       const klen = buf.readUInt32LE(cur + 36);
       const plen = buf.readUInt32LE(cur + 40);
-      if (c === 0 && prev!.buf.compare(buf, cur + 16, cur + 32, prev!.off + 16, prev!.off + 32) === 0) counts.unchanged++;
+      if (c === 0 && equal16(buf, cur + 16, prev!.buf, prev!.off + 16)) counts.unchanged++;
       else {
         spool.add(UPSERT, buf.readUInt32LE(cur + 32), buf, cur + ENTRY_HEADER + klen, plen);
         counts.upserts++;
@@ -73,16 +77,40 @@ export function diffBuckets(input: DiffInput): DiffCounts {
 }
 
 function sameKey(buf: Buffer, a: number, b: number): boolean {
-  if (buf.compare(buf, a, a + 16, b, b + 16) !== 0) return false;
+  if (!equal16(buf, a, buf, b)) return false;
   const la = buf.readUInt32LE(a + 36);
   const lb = buf.readUInt32LE(b + 36);
-  return la === lb && buf.compare(buf, a + ENTRY_HEADER, a + ENTRY_HEADER + la, b + ENTRY_HEADER, b + ENTRY_HEADER + lb) === 0;
+  return (
+    la === lb &&
+    buf.compare(buf, a + ENTRY_HEADER, a + ENTRY_HEADER + la, b + ENTRY_HEADER, b + ENTRY_HEADER + lb) === 0
+  );
 }
 
 /** Compares a bucket entry with the state's current entry by key hash, then key text. */
 function compareWithState(buf: Buffer, cur: number, prev: StateReader): number {
-  const h = buf.compare(prev.buf, prev.off, prev.off + 16, cur, cur + 16);
-  if (h !== 0) return h;
+  // Hashes differ in their first word almost always: compare words in JavaScript before calling out.
+  const p = prev.buf;
+  const o = prev.off;
+  for (let k = 0; k < 16; k += 4) {
+    const x = buf.readUInt32BE(cur + k);
+    const y = p.readUInt32BE(o + k);
+    if (x !== y) return x < y ? -1 : 1;
+  }
   const klen = buf.readUInt32LE(cur + 36);
-  return buf.compare(prev.buf, prev.off + 36, prev.off + 36 + prev.keyLen, cur + ENTRY_HEADER, cur + ENTRY_HEADER + klen);
+  return buf.compare(
+    prev.buf,
+    prev.off + 36,
+    prev.off + 36 + prev.keyLen,
+    cur + ENTRY_HEADER,
+    cur + ENTRY_HEADER + klen,
+  );
+}
+
+function equal16(a: Buffer, ao: number, b: Buffer, bo: number): boolean {
+  return (
+    a.readInt32LE(ao) === b.readInt32LE(bo) &&
+    a.readInt32LE(ao + 4) === b.readInt32LE(bo + 4) &&
+    a.readInt32LE(ao + 8) === b.readInt32LE(bo + 8) &&
+    a.readInt32LE(ao + 12) === b.readInt32LE(bo + 12)
+  );
 }

@@ -51,5 +51,11 @@ export function sortBucket(buf: Buffer): Uint32Array {
 export function compareEntries(buf: Buffer, a: number, b: number): number {
   const h = buf.compare(buf, b, b + 16, a, a + 16);
   if (h !== 0) return h;
-  return buf.compare(buf, b + ENTRY_HEADER, b + ENTRY_HEADER + buf.readUInt32LE(b + 36), a + ENTRY_HEADER, a + ENTRY_HEADER + buf.readUInt32LE(a + 36));
+  return buf.compare(
+    buf,
+    b + ENTRY_HEADER,
+    b + ENTRY_HEADER + buf.readUInt32LE(b + 36),
+    a + ENTRY_HEADER,
+    a + ENTRY_HEADER + buf.readUInt32LE(a + 36),
+  );
 }

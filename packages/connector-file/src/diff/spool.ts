@@ -9,7 +9,7 @@ export const UPSERT = 0x55; // 'U'
 export const DELETE = 0x44; // 'D'
 const END = Buffer.from('FRYSPEND');
 
-/** Entry: op (u8) | line (u32) | length (u32) | bytes (payload for an upsert, key text for a delete). */
+/** Entry: op (u8) | line (u32) | length (u32) | bytes (UTF-16 payload for an upsert, UTF-8 key text for a delete). */
 export class SpoolWriter {
   private readonly w: BufferedWriter;
   count = 0;
@@ -63,7 +63,12 @@ export class SpoolReader {
     const b = this.r.buffer;
     const p = this.r.pos;
     const len = b.readUInt32LE(p + 5);
-    const entry = { op: b[p]!, line: b.readUInt32LE(p + 1), text: b.toString('utf8', p + 9, p + 9 + len) };
+    const op = b[p]!;
+    const entry = {
+      op,
+      line: b.readUInt32LE(p + 1),
+      text: b.toString(op === UPSERT ? 'utf16le' : 'utf8', p + 9, p + 9 + len),
+    };
     this.r.pos = p + 9 + len;
     this.left--;
     return entry;

@@ -39,7 +39,14 @@ export class StateWriter {
   }
 
   /** Adds an entry: key hash and row hash (16 bytes each at `hashOff` in `src`) and key bytes. */
-  add(src: Buffer, keyHashOff: number, rowHashOff: number, key: Buffer, keyOff: number, keyLen: number): void {
+  add(
+    src: Buffer,
+    keyHashOff: number,
+    rowHashOff: number,
+    key: Buffer,
+    keyOff: number,
+    keyLen: number,
+  ): void {
     const buf = this.w.reserve(36 + keyLen);
     const off = this.w.offset;
     src.copy(buf, off, keyHashOff, keyHashOff + 16);
@@ -62,7 +69,9 @@ export class StateWriter {
 }
 
 /** Reads and checks the header and footer of a state file; undefined when there is none. */
-export function readStateHeader(path: string): { header: StateHeader; entries: number; dataStart: number; dataEnd: number } | undefined {
+export function readStateHeader(
+  path: string,
+): { header: StateHeader; entries: number; dataStart: number; dataEnd: number } | undefined {
   if (!existsSync(path)) return undefined;
   const fd = openSync(path, 'r');
   try {
@@ -72,7 +81,9 @@ export function readStateHeader(path: string): { header: StateHeader; entries: n
     const foot = Buffer.alloc(16);
     if (size >= 28) readSync(fd, foot, 0, 16, size - 16);
     if (size < 28 || !head.subarray(0, 8).equals(MAGIC) || !foot.subarray(8).equals(END)) {
-      throw new FerryError('FERRY_FILE_STATE', `${path} is not a complete Ferry state file`, { location: { file: path } });
+      throw new FerryError('FERRY_FILE_STATE', `${path} is not a complete Ferry state file`, {
+        location: { file: path },
+      });
     }
     const len = head.readUInt32LE(8);
     const json = Buffer.alloc(len);

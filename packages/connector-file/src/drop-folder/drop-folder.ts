@@ -5,8 +5,12 @@ import { existsSync, type FSWatcher, mkdirSync, readdirSync, rmSync, statSync, w
 import { join } from 'node:path';
 import type { ChangeSink } from '@ferry/sdk/connector';
 import { FerryError } from '@ferry/sdk/errors';
-import { parseResourceConfig, type ResourceConfig, type ResourceConfigInput } from '../config/resource-config.js';
-import { FileResource, type FileOutcome } from '../process/file-resource.js';
+import {
+  parseResourceConfig,
+  type ResourceConfig,
+  type ResourceConfigInput,
+} from '../config/resource-config.js';
+import { type FileOutcome, FileResource } from '../process/file-resource.js';
 import { FolderLock } from './lock.js';
 import { fileMatcher, isIgnoredName } from './match.js';
 import { Readiness } from './readiness.js';
@@ -117,7 +121,11 @@ export function createDropFolder(options: DropFolderOptions): DropFolder {
   });
   const codes = new Set<string>();
   for (const s of served) {
-    if (codes.has(s.resource.config.resource)) throw new FerryError('FERRY_CONFIG_INVALID', `resource ${s.resource.config.resource} is configured twice`);
+    if (codes.has(s.resource.config.resource))
+      throw new FerryError(
+        'FERRY_CONFIG_INVALID',
+        `resource ${s.resource.config.resource} is configured twice`,
+      );
     codes.add(s.resource.config.resource);
   }
 
@@ -153,7 +161,8 @@ export function createDropFolder(options: DropFolderOptions): DropFolder {
     const names = readdirSync(dir);
     const present = new Set(names);
     readiness.retain(present);
-    const candidates: Array<{ path: string; name: string; served: Served; mtimeMs: number; ready: boolean }> = [];
+    const candidates: Array<{ path: string; name: string; served: Served; mtimeMs: number; ready: boolean }> =
+      [];
     for (const name of names) {
       if (isIgnoredName(name, options.marker)) continue;
       const s = served.find((x) => x.matches(name));
@@ -166,7 +175,9 @@ export function createDropFolder(options: DropFolderOptions): DropFolder {
         continue;
       }
       if (!st.isFile()) continue;
-      const ready = options.marker ? present.has(`${name}${options.marker}`) : readiness.observe(name, st, now);
+      const ready = options.marker
+        ? present.has(`${name}${options.marker}`)
+        : readiness.observe(name, st, now);
       candidates.push({ path, name, served: s, mtimeMs: st.mtimeMs, ready });
     }
     candidates.sort((a, b) =>

@@ -26,9 +26,13 @@ export class FolderLock {
         // A torn lock file is as good as none.
       }
       if (owner.pid !== undefined && alive(owner.pid)) {
-        throw new FerryError('FERRY_CONFLICT', `${this.path} is held by process ${owner.pid}: another daemon watches this folder`, {
-          details: { pid: owner.pid },
-        });
+        throw new FerryError(
+          'FERRY_CONFLICT',
+          `${this.path} is held by process ${owner.pid}: another daemon watches this folder`,
+          {
+            details: { pid: owner.pid },
+          },
+        );
       }
       rmSync(this.path, { force: true });
     }

@@ -9,7 +9,10 @@ const EXTENSIONS: Record<ResourceConfig['format'], string[]> = {
 };
 
 /** A matcher of file names: a glob (`人口_*.csv`, `?` and `*`), a RegExp, or the format's extensions. */
-export function fileMatcher(files: string | RegExp | undefined, format: ResourceConfig['format']): (name: string) => boolean {
+export function fileMatcher(
+  files: string | RegExp | undefined,
+  format: ResourceConfig['format'],
+): (name: string) => boolean {
   if (files instanceof RegExp) return (n) => files.test(n);
   if (typeof files === 'string') {
     const re = new RegExp(

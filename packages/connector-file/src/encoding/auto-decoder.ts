@@ -20,18 +20,18 @@ export class AutoDecoder implements ByteDecoder {
     return this.inner?.encoding;
   }
 
-  write(chunk: Buffer): Buffer {
+  write(chunk: Buffer): string {
     if (this.inner) return this.inner.write(chunk);
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     if (this.offset === 0 && buf.length < 3 && !isAscii(buf)) {
       this.pending = Buffer.from(buf);
-      return Buffer.alloc(0);
+      return '';
     }
     if (this.offset === 0 && isBom(buf)) return this.decide(buf, false);
     if (isAscii(buf)) {
       this.offset += buf.length;
-      return buf;
+      return buf.toString('latin1');
     }
     let first = 0;
     while (buf[first]! < 0x80) first++;
@@ -39,28 +39,35 @@ export class AutoDecoder implements ByteDecoder {
       // Too few non-ASCII bytes to judge: hand out the ASCII prefix and wait for more.
       this.pending = Buffer.from(buf.subarray(first));
       this.offset += first;
-      return buf.subarray(0, first);
+      return buf.toString('latin1', 0, first);
     }
     return this.decide(buf, false);
   }
 
-  end(): Buffer {
+  end(): string {
     if (this.inner) return this.inner.end();
     const rest = this.pending ?? Buffer.alloc(0);
     this.pending = undefined;
-    if (rest.length === 0) return rest;
+    if (rest.length === 0) return '';
     const out = this.decide(rest, true);
-    const tail = this.inner ? (this.inner as ByteDecoder).end() : Buffer.alloc(0);
-    return tail.length ? Buffer.concat([out, tail]) : out;
+    return out + (this.inner ? (this.inner as ByteDecoder).end() : '');
   }
 
-  private decide(buf: Buffer, complete: boolean): Buffer {
+  private decide(buf: Buffer, complete: boolean): string {
     const found = detectEncoding(buf, complete);
     if (found === 'utf-16') {
-      throw decodeError(this.file, 'utf-8 or gb18030', this.offset, buf, 'UTF-16 is not supported: export as UTF-8 or GBK');
+      throw decodeError(
+        this.file,
+        'utf-8 or gb18030',
+        this.offset,
+        buf,
+        'UTF-16 is not supported: export as UTF-8 or GBK',
+      );
     }
     this.inner =
-      found === 'gb18030' ? new GbDecoder('gb18030', this.file, this.offset) : new Utf8Decoder(this.file, this.offset);
+      found === 'gb18030'
+        ? new GbDecoder('gb18030', this.file, this.offset)
+        : new Utf8Decoder(this.file, this.offset);
     return this.inner.write(buf);
   }
 }

@@ -25,7 +25,8 @@ export type DetectedEncoding = FileEncoding | 'utf-16' | 'undecided';
  */
 export function detectEncoding(sample: Uint8Array, complete = false): DetectedEncoding {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
-  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) return 'utf-16';
+  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff))
+    return 'utf-16';
   let first = -1;
   for (let i = 0; i < sample.length; i++) {
     if (sample[i]! >= 0x80) {

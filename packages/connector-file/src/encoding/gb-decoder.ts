@@ -1,14 +1,22 @@
-// GBK / GB18030 to UTF-8 in one validating pass. iconv-lite's decoder replaces a bad sequence with U+FFFD
-// and says nothing; this loop stops at the first one with its byte offset, and writes UTF-8 bytes
-// directly for the CSV parser (no intermediate JS string). Tables come from iconv-lite (gb-tables.ts).
+// GBK / GB18030 to text in one validating pass. iconv-lite's decoder replaces a bad sequence with U+FFFD
+// and says nothing; this loop stops at the first one with its byte offset. It writes UTF-16 code units,
+// which become a string in one native copy. Tables come from iconv-lite (gb-tables.ts).
 import { type ByteDecoder, decodeError } from './decoder.js';
-import { FOUR_BYTE_BMP_COUNT, FOUR_BYTE_SUPPLEMENTARY_START, fourByteIndex, type GbTables, gbTables } from './gb-tables.js';
+import {
+  FOUR_BYTE_BMP_COUNT,
+  FOUR_BYTE_SUPPLEMENTARY_START,
+  fourByteIndex,
+  type GbTables,
+  gbTables,
+} from './gb-tables.js';
 
 export class GbDecoder implements ByteDecoder {
   readonly encoding: 'gbk' | 'gb18030';
   private readonly tables: GbTables;
   private carry: Buffer | undefined;
   private offset: number;
+  /** Reused output: every input byte gives at most one UTF-16 unit, and the string is a copy. */
+  private units = new Uint16Array(0);
 
   constructor(
     encoding: 'gbk' | 'gb18030',
@@ -20,13 +28,13 @@ export class GbDecoder implements ByteDecoder {
     this.offset = startOffset;
   }
 
-  write(chunk: Buffer): Buffer {
+  write(chunk: Buffer): string {
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     const n = buf.length;
     const { pairs, four } = this.tables;
-    // A GB sequence becomes at most twice its length in UTF-8, except 0x80 (€, 1 → 3), handled below.
-    let out = Buffer.allocUnsafe(n * 2 + 16);
+    if (this.units.length < n) this.units = new Uint16Array(Math.max(n, 1 << 16));
+    const out = this.units;
     let j = 0;
     let i = 0;
     while (i < n) {
@@ -41,17 +49,12 @@ export class GbDecoder implements ByteDecoder {
       if (b === 0x80 || b === 0xff) {
         cp = b === 0x80 ? this.tables.single80 : this.tables.singleFF;
         len = 1;
-        const need = j + 3 + (n - i - 1) * 2 + 16;
-        if (need > out.length) {
-          const bigger = Buffer.allocUnsafe(need * 2);
-          out.copy(bigger, 0, 0, j);
-          out = bigger;
-        }
       } else {
         if (i + 1 >= n) break;
         const b2 = buf[i + 1]!;
         if (b2 >= 0x30 && b2 <= 0x39) {
-          if (!four) throw this.bad(buf, i, 'four-byte sequences are GB18030, not GBK: configure encoding gb18030');
+          if (!four)
+            throw this.bad(buf, i, 'four-byte sequences are GB18030, not GBK: configure encoding gb18030');
           if (i + 3 >= n) break;
           const b3 = buf[i + 2]!;
           const b4 = buf[i + 3]!;
@@ -68,32 +71,31 @@ export class GbDecoder implements ByteDecoder {
         }
       }
       if (cp === 0) throw this.bad(buf, i);
-      if (cp < 0x80) out[j++] = cp;
-      else if (cp < 0x800) {
-        out[j++] = 0xc0 | (cp >> 6);
-        out[j++] = 0x80 | (cp & 0x3f);
-      } else if (cp < 0x10000) {
-        out[j++] = 0xe0 | (cp >> 12);
-        out[j++] = 0x80 | ((cp >> 6) & 0x3f);
-        out[j++] = 0x80 | (cp & 0x3f);
-      } else {
-        out[j++] = 0xf0 | (cp >> 18);
-        out[j++] = 0x80 | ((cp >> 12) & 0x3f);
-        out[j++] = 0x80 | ((cp >> 6) & 0x3f);
-        out[j++] = 0x80 | (cp & 0x3f);
+      if (cp < 0x10000) out[j++] = cp;
+      else {
+        // Only four-byte sequences (four input bytes) give a surrogate pair: the output still fits.
+        const v = cp - 0x10000;
+        out[j++] = 0xd800 | (v >> 10);
+        out[j++] = 0xdc00 | (v & 0x3ff);
       }
       i += len;
     }
     if (i < n) this.carry = Buffer.from(buf.subarray(i));
     this.offset += i;
-    return out.subarray(0, j);
+    return Buffer.from(out.buffer, out.byteOffset, j * 2).toString('utf16le');
   }
 
-  end(): Buffer {
+  end(): string {
     if (this.carry && this.carry.length > 0) {
-      throw decodeError(this.file, this.encoding, this.offset, this.carry, 'the file ends inside a character');
+      throw decodeError(
+        this.file,
+        this.encoding,
+        this.offset,
+        this.carry,
+        'the file ends inside a character',
+      );
     }
-    return Buffer.alloc(0);
+    return '';
   }
 
   private bad(buf: Buffer, i: number, why?: string) {

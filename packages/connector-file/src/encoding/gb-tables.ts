@@ -36,13 +36,14 @@ export function gbTables(encoding: 'gbk' | 'gb18030'): GbTables {
   const text = iconv.decode(bytes, encoding);
   const cps = Array.from(text, (ch) => ch.codePointAt(0)!);
   if (cps.length === list.length) {
-    for (let i = 0; i < list.length; i++) if (cps[i] !== 0xfffd) pairs[list[i]!] = cps[i]!;
+    for (let i = 0; i < list.length; i++)
+      if (cps[i] !== 0xfffd && !isSurrogate(cps[i]!)) pairs[list[i]!] = cps[i]!;
   } else {
     // A pair decoded to something other than one character: fall back to one call per pair.
     for (const code of list) {
       const s = iconv.decode(Buffer.of(code >> 8, code & 0xff), encoding);
       const cp = s.codePointAt(0)!;
-      if (s.length === (cp > 0xffff ? 2 : 1) && cp !== 0xfffd) pairs[code] = cp;
+      if (s.length === (cp > 0xffff ? 2 : 1) && cp !== 0xfffd && !isSurrogate(cp)) pairs[code] = cp;
     }
   }
   const single = (b: number): number => {
@@ -66,14 +67,20 @@ export function gbTables(encoding: 'gbk' | 'gb18030'): GbTables {
             n++;
           }
     const decoded = iconv.decode(seq, 'gb18030');
-    if (decoded.length !== FOUR_BYTE_BMP_COUNT) throw new Error('iconv-lite GB18030 four-byte table has an unexpected shape');
+    if (decoded.length !== FOUR_BYTE_BMP_COUNT)
+      throw new Error('iconv-lite GB18030 four-byte table has an unexpected shape');
     for (let i = 0; i < FOUR_BYTE_BMP_COUNT; i++) {
       const c = decoded.charCodeAt(i);
       // U+FFFD is encoded as 0x8431A437; anywhere else it means "unmapped".
-      four[i] = c === 0xfffd && i !== fourByteIndex(0x84, 0x31, 0xa4, 0x37) ? 0 : c;
+      four[i] = (c === 0xfffd && i !== fourByteIndex(0x84, 0x31, 0xa4, 0x37)) || isSurrogate(c) ? 0 : c;
     }
   }
   const tables: GbTables = { pairs, single80: single(0x80), singleFF: single(0xff), four };
   cache.set(encoding, tables);
   return tables;
+}
+
+/** Decoded text never holds a lone surrogate (the diff's row codec relies on it). */
+function isSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdfff;
 }

@@ -1,5 +1,5 @@
-// UTF-8: the bytes pass through unchanged once validated (native isUtf8), so the common case costs one
-// scan; only a failure runs the slow JavaScript scan that finds the exact offset.
+// UTF-8: validated with the native isUtf8 and decoded with the native decoder, so the common case costs
+// two native passes; only a failure runs the slow JavaScript scan that finds the exact offset.
 import { isUtf8 } from 'node:buffer';
 import { type ByteDecoder, decodeError } from './decoder.js';
 
@@ -63,14 +63,18 @@ export class Utf8Decoder implements ByteDecoder {
     this.atStart = startOffset === 0;
   }
 
-  write(chunk: Buffer): Buffer {
-    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+  write(chunk: Buffer): string {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     let start = 0;
     if (this.atStart) {
-      if (buf.length < 3 && buf.length > 0 && [0xef, 0xbb, 0xbf].slice(0, buf.length).every((b, i) => buf[i] === b)) {
+      if (
+        buf.length < 3 &&
+        buf.length > 0 &&
+        [0xef, 0xbb, 0xbf].slice(0, buf.length).every((b, i) => buf[i] === b)
+      ) {
         this.carry = Buffer.from(buf);
-        return Buffer.alloc(0);
+        return '';
       }
       this.atStart = false;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
@@ -86,11 +90,10 @@ export class Utf8Decoder implements ByteDecoder {
       this.carry = Buffer.from(buf.subarray(cut));
     }
     this.offset += cut;
-    buf = body;
-    return buf;
+    return body.toString('utf8');
   }
 
-  end(): Buffer {
+  end(): string {
     if (this.carry && this.carry.length > 0) {
       const c = this.carry;
       this.carry = undefined;
@@ -99,10 +102,10 @@ export class Utf8Decoder implements ByteDecoder {
         this.atStart = false;
         const bad = firstInvalidUtf8(c);
         if (bad >= 0) throw decodeError(this.file, 'utf-8', this.offset + bad, c.subarray(bad));
-        return c;
+        return c.toString('utf8');
       }
       throw decodeError(this.file, 'utf-8', this.offset, c, 'the file ends inside a character');
     }
-    return Buffer.alloc(0);
+    return '';
   }
 }

@@ -24,7 +24,9 @@ export function loadJsonTools(): Promise<JsonTools> {
       jsonParser: (options: Record<string, unknown>) => TokenFn;
     };
     const asmModule = (await import('stream-json/core/assembler.js')) as unknown as {
-      default: new (options: Record<string, unknown>) => JsonTools extends { assembler(): infer A } ? A : never;
+      default: new (
+        options: Record<string, unknown>,
+      ) => JsonTools extends { assembler(): infer A } ? A : never;
     };
     return {
       tokenizer: (jsonStreaming) =>

@@ -14,7 +14,10 @@ export async function createJsonArrayReader(file: string, handler: RecordHandler
   let record = 0;
   let depth = 0;
   const malformed = (message: string) =>
-    new FerryError('FERRY_FILE_MALFORMED', `${file}: ${message}`, { location: { file }, details: { record: record + 1 } });
+    new FerryError('FERRY_FILE_MALFORMED', `${file}: ${message}`, {
+      location: { file },
+      details: { record: record + 1 },
+    });
   const feed = (result: unknown) => {
     for (const t of tokensOf(result)) {
       if (!started) {
@@ -47,7 +50,7 @@ export async function createJsonArrayReader(file: string, handler: RecordHandler
   };
   return {
     write(chunk) {
-      run(chunk.toString('utf8'));
+      run(chunk);
     },
     async end() {
       run(NONE);

@@ -7,12 +7,11 @@ const LONG_NUMBER = /\d{16}/;
 
 export async function createNdjsonReader(handler: RecordHandler): Promise<TextFormatReader> {
   const tools = await loadJsonTools();
-  let carry: Buffer | undefined;
+  let carry = '';
   let line = 0;
-  const onLine = (bytes: Buffer) => {
+  const onLine = (raw: string) => {
     line++;
-    let text = bytes.toString('utf8');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
+    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line === 1) text = text.replace(/^\ufeff/, '');
     if (text.trim() === '') return;
     let value: unknown;
@@ -26,21 +25,17 @@ export async function createNdjsonReader(handler: RecordHandler): Promise<TextFo
   };
   return {
     write(chunk) {
-      let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-      carry = undefined;
+      const text = carry + chunk;
       let start = 0;
-      for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-        onLine(buf.subarray(start, nl));
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        onLine(text.slice(start, nl));
         start = nl + 1;
       }
-      if (start < buf.length) {
-        buf = buf.subarray(start);
-        carry = Buffer.from(buf);
-      }
+      carry = text.slice(start);
     },
     async end() {
-      if (carry && carry.length > 0) onLine(carry);
-      carry = undefined;
+      if (carry.length > 0) onLine(carry);
+      carry = '';
     },
   };
 }

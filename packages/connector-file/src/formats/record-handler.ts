@@ -8,8 +8,8 @@ export interface RecordHandler {
   syntax(at: { line?: number; record?: number }, message: string): void;
 }
 
-/** A reader of a text format fed with UTF-8 bytes of whole characters (from a decoder). */
+/** A reader of a text format fed with text of whole characters (from a decoder). */
 export interface TextFormatReader {
-  write(chunk: Buffer): void;
+  write(text: string): void;
   end(): Promise<void>;
 }

@@ -27,13 +27,20 @@ export async function readXlsx(path: string, options: XlsxOptions, handler: Reco
   let found = false;
   let width = options.width;
   const sheets: string[] = [];
+  // An error of ours (a header without a configured column) must win over whatever exceljs reports when
+  // its stream is abandoned mid-way.
+  let own: unknown;
   try {
     for await (const sheet of reader) {
       position++;
       const name = (sheet as unknown as { name?: string }).name ?? `Sheet${position}`;
       sheets.push(name);
       const wanted =
-        options.sheet === undefined ? position === 1 : typeof options.sheet === 'number' ? options.sheet === position : options.sheet === name;
+        options.sheet === undefined
+          ? position === 1
+          : typeof options.sheet === 'number'
+            ? options.sheet === position
+            : options.sheet === name;
       if (!wanted || found) continue;
       found = true;
       for await (const row of sheet) {
@@ -45,16 +52,28 @@ export async function readXlsx(path: string, options: XlsxOptions, handler: Reco
         const fields = new Array<string>(n);
         for (let c = 1; c <= n; c++) fields[c - 1] = cellText(values[c]);
         if (width === undefined) width = n;
-        handler.tabular(fields, row.number);
+        try {
+          handler.tabular(fields, row.number);
+        } catch (err) {
+          own = err;
+          break;
+        }
       }
+      if (own !== undefined) break;
     }
   } catch (err) {
+    if (own !== undefined) throw own;
     if (err instanceof FerryError) throw err;
-    throw new FerryError('FERRY_FILE_MALFORMED', `${options.file}: not a readable XLSX workbook: ${(err as Error).message}`, {
-      cause: err,
-      location: { file: options.file },
-    });
+    throw new FerryError(
+      'FERRY_FILE_MALFORMED',
+      `${options.file}: not a readable XLSX workbook: ${(err as Error).message}`,
+      {
+        cause: err,
+        location: { file: options.file },
+      },
+    );
   }
+  if (own !== undefined) throw own;
   if (!found) {
     throw new FerryError(
       'FERRY_FILE_MALFORMED',

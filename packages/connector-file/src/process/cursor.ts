@@ -22,7 +22,13 @@ export function decodeCursor(text: string | undefined): FileCursor | undefined {
   if (!text) return undefined;
   try {
     const c = JSON.parse(text) as Partial<FileCursor>;
-    if (c.v !== 1 || typeof c.sha256 !== 'string' || typeof c.generation !== 'number' || typeof c.offset !== 'number') return undefined;
+    if (
+      c.v !== 1 ||
+      typeof c.sha256 !== 'string' ||
+      typeof c.generation !== 'number' ||
+      typeof c.offset !== 'number'
+    )
+      return undefined;
     return c as FileCursor;
   } catch {
     return undefined;

@@ -2,9 +2,10 @@
 // its cursor are committed together by the sink, so a restart continues after the last committed batch.
 import { type Change, decodeValue, type FerryRecord } from '@ferry/sdk/changes';
 import type { ChangeBatch, ChangeSink } from '@ferry/sdk/connector';
-import { SYNTHETIC_KEY, type RawRow, type RowMapper } from '../rows/row-mapper.js';
-import { encodeCursor } from './cursor.js';
 import { DELETE, SpoolReader } from '../diff/spool.js';
+import { decodeRawRow } from '../rows/raw-row-codec.js';
+import { type RowMapper, SYNTHETIC_KEY } from '../rows/row-mapper.js';
+import { encodeCursor } from './cursor.js';
 
 export interface EmitInput {
   sink: ChangeSink;
@@ -38,7 +39,14 @@ export async function emitChanges(input: EmitInput): Promise<number> {
     let offset = input.from;
     let begun = input.begun;
     const cursor = (at: number, done: boolean) =>
-      encodeCursor({ file: input.file, sha256: input.sha256, generation: input.generation, offset: at, total, done });
+      encodeCursor({
+        file: input.file,
+        sha256: input.sha256,
+        generation: input.generation,
+        offset: at,
+        total,
+        done,
+      });
     for (;;) {
       input.signal?.throwIfAborted();
       const changes: Change[] = [];
@@ -48,16 +56,32 @@ export async function emitChanges(input: EmitInput): Promise<number> {
       }
       const next = offset + changes.length;
       const last = next === total;
-      const frame: ChangeBatch['snapshot'] = !snapshot ? undefined : !begun ? 'begin' : last ? 'end' : 'continue';
+      const frame: ChangeBatch['snapshot'] = !snapshot
+        ? undefined
+        : !begun
+          ? 'begin'
+          : last
+            ? 'end'
+            : 'continue';
       const done = last && (!snapshot || frame === 'end');
-      await input.sink.write({ resource: input.resource, changes, cursor: cursor(next, done), ...(frame ? { snapshot: frame } : {}) });
+      await input.sink.write({
+        resource: input.resource,
+        changes,
+        cursor: cursor(next, done),
+        ...(frame ? { snapshot: frame } : {}),
+      });
       batches++;
       begun = true;
       offset = next;
       if (last) {
         if (!done) {
           // A snapshot that fit in its first batch still needs its end.
-          await input.sink.write({ resource: input.resource, changes: [], cursor: cursor(total, true), snapshot: 'end' });
+          await input.sink.write({
+            resource: input.resource,
+            changes: [],
+            cursor: cursor(total, true),
+            snapshot: 'end',
+          });
           batches++;
         }
         return batches;
@@ -78,7 +102,7 @@ function toChange(input: EmitInput, op: number, line: number, text: string): Cha
     });
     return { op: 'delete', key };
   }
-  const row = input.mapper.toRecord(JSON.parse(text) as RawRow);
+  const row = input.mapper.toRecord(decodeRawRow(text));
   if (input.mapper.keyNames.length === 0) {
     // append mode without a key: the export's content hash and the row's line identify the row.
     const key = { [SYNTHETIC_KEY]: `${input.sha256.slice(0, 16)}:${line}` };

@@ -87,7 +87,12 @@ const FILE_ERRORS = new Set(['FERRY_FILE_DECODE', 'FERRY_FILE_MALFORMED', 'FERRY
 
 /** Hash of what shapes the rows sent: when it changes, the next export is sent as a full snapshot. */
 export function configFingerprint(config: ResourceConfig): string {
-  const shape = { columns: config.columns, key: config.key, mode: config.mode, timezone: config.timezone ?? null };
+  const shape = {
+    columns: config.columns,
+    key: config.key,
+    mode: config.mode,
+    timezone: config.timezone ?? null,
+  };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
@@ -134,7 +139,10 @@ export class FileResource {
     const fingerprint = configFingerprint(config);
     const mapper = new RowMapper(config, file);
     const reject = config.onBadRow === 'reject-file';
-    const badRows = new BadRowLog(join(this.workDir, 'bad-rows.ndjson'), reject ? this.o.maxBadRows : undefined);
+    const badRows = new BadRowLog(
+      join(this.workDir, 'bad-rows.ndjson'),
+      reject ? this.o.maxBadRows : undefined,
+    );
     const size = statSync(path).size;
     // Entries take about twice the file's bytes (UTF-8 of GBK text, hashes); a workbook unzips to ~10×.
     const estimate = size * (config.format === 'xlsx' ? 10 : 2);
@@ -155,13 +163,17 @@ export class FileResource {
       if (err instanceof StopReading) return this.reject(path, badRows, undefined);
       if (isFerryError(err) && FILE_ERRORS.has(err.code)) {
         badRows.close();
-        return this.quarantine(path, {
-          code: err.code,
-          message: err.message,
-          ...(err.location ? { location: err.location } : {}),
-          ...(typeof err.details?.encoding === 'string' ? { encoding: err.details.encoding } : {}),
-          ...(badRows.count > 0 ? { badRows: badRows.count, firstBadRows: badRows.sample } : {}),
-        }, badRows);
+        return this.quarantine(
+          path,
+          {
+            code: err.code,
+            message: err.message,
+            ...(err.location ? { location: err.location } : {}),
+            ...(typeof err.details?.encoding === 'string' ? { encoding: err.details.encoding } : {}),
+            ...(badRows.count > 0 ? { badRows: badRows.count, firstBadRows: badRows.sample } : {}),
+          },
+          badRows,
+        );
       }
       badRows.close();
       throw err;
@@ -272,7 +284,8 @@ export class FileResource {
       renameDurable(j.newState, this.statePath);
     }
     mkdirSync(this.o.processedDir, { recursive: true });
-    if (j.badRowReport && existsSync(j.badRowReport)) renameDurable(j.badRowReport, `${j.processedTarget}.bad-rows.ndjson`);
+    if (j.badRowReport && existsSync(j.badRowReport))
+      renameDurable(j.badRowReport, `${j.processedTarget}.bad-rows.ndjson`);
     if (existsSync(j.source)) renameDurable(j.source, j.processedTarget);
     rmSync(this.workDir, { recursive: true, force: true });
     removeJournal(this.journalPath);
@@ -301,7 +314,15 @@ export class FileResource {
       {
         code: 'FERRY_FILE_ROW_INVALID',
         message: `${badRows.count}${badRows.count >= this.o.maxBadRows ? '+' : ''} bad row(s) and onBadRow is reject-file; first: ${first ? describe(first) : '?'}`,
-        ...(first?.line !== undefined ? { location: { file: first.file, line: first.line, ...(first.column ? { column: first.column.index } : {}) } } : {}),
+        ...(first?.line !== undefined
+          ? {
+              location: {
+                file: first.file,
+                line: first.line,
+                ...(first.column ? { column: first.column.index } : {}),
+              },
+            }
+          : {}),
         ...(sha256 ? { sha256 } : {}),
         badRows: badRows.count,
         firstBadRows: badRows.sample,
@@ -310,13 +331,23 @@ export class FileResource {
     );
   }
 
-  private quarantine(path: string, reason: Omit<QuarantineReason, 'file' | 'resource' | 'at'>, badRows: BadRowLog): FileOutcome {
+  private quarantine(
+    path: string,
+    reason: Omit<QuarantineReason, 'file' | 'resource' | 'at'>,
+    badRows: BadRowLog,
+  ): FileOutcome {
     const file = basename(path);
     mkdirSync(this.o.quarantineDir, { recursive: true });
     const target = uniqueTarget(this.o.quarantineDir, file);
-    const full: QuarantineReason = { file, resource: this.o.config.resource, ...reason, at: new Date().toISOString() };
+    const full: QuarantineReason = {
+      file,
+      resource: this.o.config.resource,
+      ...reason,
+      at: new Date().toISOString(),
+    };
     writeFileAtomic(`${target}.reason.json`, `${JSON.stringify(full, null, 2)}\n`);
-    if (badRows.count > 0 && existsSync(badRows.path)) renameDurable(badRows.path, `${target}.bad-rows.ndjson`);
+    if (badRows.count > 0 && existsSync(badRows.path))
+      renameDurable(badRows.path, `${target}.bad-rows.ndjson`);
     renameDurable(path, target);
     rmSync(this.workDir, { recursive: true, force: true });
     return {

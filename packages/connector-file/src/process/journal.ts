@@ -3,9 +3,9 @@
 // means a process died in between, and it says everything needed to finish: the spool to send from the
 // sink's cursor on, the new state to commit and where the file goes.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { FerryError } from '@ferry/sdk/errors';
 import { fsyncDir, writeFileAtomic } from '../fs/atomic.js';
-import { dirname } from 'node:path';
 
 export interface Journal {
   v: 1;

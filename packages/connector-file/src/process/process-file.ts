@@ -1,7 +1,11 @@
 import { dirname, join } from 'node:path';
 import type { ChangeSink } from '@ferry/sdk/connector';
-import { parseResourceConfig, type ResourceConfig, type ResourceConfigInput } from '../config/resource-config.js';
-import { FileResource, type FileOutcome } from './file-resource.js';
+import {
+  parseResourceConfig,
+  type ResourceConfig,
+  type ResourceConfigInput,
+} from '../config/resource-config.js';
+import { type FileOutcome, FileResource } from './file-resource.js';
 
 /** Options of {@link processFile}. */
 export interface ProcessFileOptions {

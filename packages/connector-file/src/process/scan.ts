@@ -5,14 +5,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ResourceConfig } from '../config/resource-config.js';
+import { type BucketFiles, BucketWriter } from '../diff/buckets.js';
 import { createDecoder } from '../encoding/auto-decoder.js';
 import type { FileEncoding } from '../encoding/decoder.js';
-import { BucketWriter, type BucketFiles } from '../diff/buckets.js';
 import { createCsvReader } from '../formats/csv.js';
 import { createJsonArrayReader } from '../formats/json-array.js';
 import { createNdjsonReader } from '../formats/ndjson.js';
 import type { RecordHandler, TextFormatReader } from '../formats/record-handler.js';
 import { readXlsx } from '../formats/xlsx.js';
+import { encodeRawRow } from '../rows/raw-row-codec.js';
 import { isBadRow, type RowMapper } from '../rows/row-mapper.js';
 import type { BadRowLog } from './bad-row-log.js';
 
@@ -41,6 +42,8 @@ export interface ScanResult {
 export async function scanFile(input: ScanInput): Promise<ScanResult> {
   const { config, mapper, badRows, fileName } = input;
   const buckets = new BucketWriter(input.workDir, input.bucketCount);
+  // Decoded CSV/TSV text cannot hold the row codec's separator; JSON and workbook cells can.
+  const checkRows = config.format !== 'csv' && config.format !== 'tsv';
   let rows = 0;
   const accept = (raw: ReturnType<RowMapper['fromObject']>, at: { line?: number; record?: number }) => {
     const key = mapper.check(raw, at);
@@ -48,7 +51,7 @@ export async function scanFile(input: ScanInput): Promise<ScanResult> {
       badRows.add(key);
       return;
     }
-    buckets.add(key, JSON.stringify(raw), at.line ?? at.record ?? 0);
+    buckets.add(key, encodeRawRow(raw, checkRows), at.line ?? at.record ?? 0);
     rows++;
   };
   const handler: RecordHandler = {
@@ -91,7 +94,10 @@ export async function scanFile(input: ScanInput): Promise<ScanResult> {
   return { ...result, rows, buckets: files };
 }
 
-async function readText(input: ScanInput, handler: RecordHandler): Promise<Omit<ScanResult, 'rows' | 'buckets'>> {
+async function readText(
+  input: ScanInput,
+  handler: RecordHandler,
+): Promise<Omit<ScanResult, 'rows' | 'buckets'>> {
   const { config, fileName } = input;
   const reader = await createReader(config, fileName, handler);
   const decoder = createDecoder(config.encoding, fileName);
@@ -120,7 +126,11 @@ async function readText(input: ScanInput, handler: RecordHandler): Promise<Omit<
   return { sha256: hash.digest('hex'), bytes, encoding: decoder.encoding };
 }
 
-async function createReader(config: ResourceConfig, file: string, handler: RecordHandler): Promise<TextFormatReader> {
+async function createReader(
+  config: ResourceConfig,
+  file: string,
+  handler: RecordHandler,
+): Promise<TextFormatReader> {
   switch (config.format) {
     case 'csv':
     case 'tsv':
@@ -129,7 +139,6 @@ async function createReader(config: ResourceConfig, file: string, handler: Recor
           file,
           delimiter: config.delimiter ?? (config.format === 'tsv' ? '\t' : ','),
           quote: config.quote ?? (config.format === 'tsv' ? false : '"'),
-          skipBadRecords: config.onBadRow === 'skip',
         },
         handler,
       );

@@ -18,7 +18,10 @@ export interface BadRow {
 }
 
 export function formatBadRow(b: BadRow): string {
-  const where = [b.file, b.line !== undefined ? `line ${b.line}` : b.record !== undefined ? `record ${b.record}` : undefined]
+  const where = [
+    b.file,
+    b.line !== undefined ? `line ${b.line}` : b.record !== undefined ? `record ${b.record}` : undefined,
+  ]
     .filter(Boolean)
     .join(':');
   const col = b.column ? `, column ${b.column.index} (${b.column.name})` : '';

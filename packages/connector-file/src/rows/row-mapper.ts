@@ -4,7 +4,12 @@
 import { encodeValue, type FerryRecord, type FerryValue } from '@ferry/sdk/changes';
 import { FerryError } from '@ferry/sdk/errors';
 import type { ResourceConfig } from '../config/resource-config.js';
-import { createValueChecker, createValueParser, type ValueChecker, type ValueParser } from '../values/parse-value.js';
+import {
+  createValueChecker,
+  createValueParser,
+  type ValueChecker,
+  type ValueParser,
+} from '../values/parse-value.js';
 import type { BadRow } from './bad-row.js';
 
 /** Cells of the configured columns, in configuration order; null for an empty or absent cell. */
@@ -107,7 +112,8 @@ export class RowMapper {
       for (let k = 0; k < this.keyIdx.length; k++) {
         const i = this.keyIdx[k]!;
         const v = raw[i];
-        if (v === null || v === undefined) return this.bad(at, i, 'key-missing', `key column "${cols[i]!.name}" is empty`);
+        if (v === null || v === undefined)
+          return this.bad(at, i, 'key-missing', `key column "${cols[i]!.name}" is empty`);
         let value: FerryValue;
         try {
           value = cols[i]!.parse(v);
@@ -145,7 +151,13 @@ export class RowMapper {
     return key;
   }
 
-  private bad(at: { line?: number; record?: number }, i: number, reason: BadRow['reason'], message: string, value?: string): BadRow {
+  private bad(
+    at: { line?: number; record?: number },
+    i: number,
+    reason: BadRow['reason'],
+    message: string,
+    value?: string,
+  ): BadRow {
     const col = this.columns[i]!;
     const index = this.fieldIndex ? this.fieldIndex[i]! + 1 : i + 1;
     return {

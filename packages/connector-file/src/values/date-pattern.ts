@@ -48,7 +48,7 @@ export function compileDatePattern(pattern: string): DatePattern {
     if (ch === "'") {
       const close = pattern.indexOf("'", i + 1);
       if (close < 0) throw new TypeError(`unclosed quote in date pattern "${pattern}"`);
-      re += escape(pattern.slice(i + 1, close));
+      re += escapeRegExp(pattern.slice(i + 1, close));
       i = close + 1;
       continue;
     }
@@ -61,7 +61,9 @@ export function compileDatePattern(pattern: string): DatePattern {
         i = k;
         continue;
       }
-      const token = TOKENS.find(([t]) => pattern.startsWith(t, i) && !(t.length === 1 && pattern[i + 1] === ch));
+      const token = TOKENS.find(
+        ([t]) => pattern.startsWith(t, i) && !(t.length === 1 && pattern[i + 1] === ch),
+      );
       if (!token) {
         let k = i;
         while (pattern[k] === ch) k++;
@@ -74,21 +76,32 @@ export function compileDatePattern(pattern: string): DatePattern {
       i += token[0].length;
       continue;
     }
-    re += escape(ch);
+    re += escapeRegExp(ch);
     i++;
   }
   if (!fields.includes('year') || !fields.includes('month') || !fields.includes('day')) {
     throw new TypeError(`date pattern "${pattern}" needs yyyy, MM and dd`);
   }
-  const regex = new RegExp(`${re}$`);
   const hasTime = fields.includes('hour');
+  const fixed = fixedLayout(pattern);
+  if (fixed) return { source: pattern, hasTime, match: fixed };
+  const regex = new RegExp(`${re}$`);
   return {
     source: pattern,
     hasTime,
     match(text) {
       const m = regex.exec(text);
       if (!m) return undefined;
-      const parts: DateParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, fraction: '', offset: '' };
+      const parts: DateParts = {
+        year: 0,
+        month: 0,
+        day: 0,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        fraction: '',
+        offset: '',
+      };
       for (let f = 0; f < fields.length; f++) {
         const name = fields[f]!;
         const v = m[f + 1]!;
@@ -101,22 +114,111 @@ export function compileDatePattern(pattern: string): DatePattern {
   };
 }
 
-/** ISO 8601 as accepted whatever the configured pattern (spreadsheet cells arrive in this form). */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-export function matchIso(text: string): DateParts | undefined {
-  const m = ISO.exec(text);
-  if (!m) return undefined;
-  return {
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: m[4] ? Number(m[4]) : 0,
-    minute: m[5] ? Number(m[5]) : 0,
-    second: m[6] ? Number(m[6]) : 0,
-    fraction: m[7] ?? '',
-    offset: m[8] ? normalizeOffset(m[8]) : '',
+/**
+ * A matcher by character positions for patterns of fixed-width tokens and plain literals (`yyyy/MM/dd`,
+ * `yyyyMMddHHmmss`): no regular expression, and a few times faster on every cell.
+ */
+function fixedLayout(pattern: string): DatePattern['match'] | undefined {
+  const WIDTH: Record<string, keyof DateParts> = {
+    yyyy: 'year',
+    MM: 'month',
+    dd: 'day',
+    HH: 'hour',
+    mm: 'minute',
+    ss: 'second',
   };
+  const slots: Array<{ at: number; width: number; field: keyof DateParts }> = [];
+  const literals: Array<{ at: number; code: number }> = [];
+  let at = 0;
+  for (let i = 0; i < pattern.length; ) {
+    const token = Object.keys(WIDTH).find((t) => pattern.startsWith(t, i) && pattern[i + t.length] !== t[0]);
+    if (token) {
+      slots.push({ at, width: token.length, field: WIDTH[token]! });
+      at += token.length;
+      i += token.length;
+    } else if (/[A-Za-z']/.test(pattern[i]!)) return undefined;
+    else {
+      literals.push({ at, code: pattern.charCodeAt(i) });
+      at++;
+      i++;
+    }
+  }
+  const length = at;
+  return (text) => {
+    if (text.length !== length) return undefined;
+    for (const l of literals) if (text.charCodeAt(l.at) !== l.code) return undefined;
+    const parts: DateParts = {
+      year: 0,
+      month: 0,
+      day: 0,
+      hour: 0,
+      minute: 0,
+      second: 0,
+      fraction: '',
+      offset: '',
+    };
+    for (const s of slots) {
+      const v = digits(text, s.at, s.width);
+      if (v < 0) return undefined;
+      (parts as unknown as Record<string, number>)[s.field] = v;
+    }
+    return parts;
+  };
+}
+
+/**
+ * ISO 8601 (`2026-11-26`, `2026-11-26 08:00`, `2026-11-26T08:00:00.123456+08:00`), accepted whatever the
+ * configured pattern (spreadsheet cells arrive in this form). Hand-written: it runs for every date-time
+ * cell, and the equivalent regular expression with its optional groups costs several times more.
+ */
+export function matchIso(t: string): DateParts | undefined {
+  const len = t.length;
+  if (len < 10 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return undefined;
+  const year = digits(t, 0, 4);
+  const month = digits(t, 5, 2);
+  const day = digits(t, 8, 2);
+  if (year < 0 || month < 0 || day < 0) return undefined;
+  const parts: DateParts = { year, month, day, hour: 0, minute: 0, second: 0, fraction: '', offset: '' };
+  if (len === 10) return parts;
+  const sep = t.charCodeAt(10);
+  if ((sep !== 84 && sep !== 32) || len < 16 || t.charCodeAt(13) !== 58) return undefined;
+  parts.hour = digits(t, 11, 2);
+  parts.minute = digits(t, 14, 2);
+  if (parts.hour < 0 || parts.minute < 0) return undefined;
+  let i = 16;
+  if (i < len && t.charCodeAt(i) === 58) {
+    parts.second = digits(t, 17, 2);
+    if (parts.second < 0 || len < 19) return undefined;
+    i = 19;
+    const dot = t.charCodeAt(i);
+    if (i < len && (dot === 46 || dot === 44)) {
+      let j = i + 1;
+      while (j < len && j - i <= 9 && isDigit(t.charCodeAt(j))) j++;
+      if (j === i + 1) return undefined;
+      parts.fraction = t.slice(i + 1, j);
+      i = j;
+    }
+  }
+  if (i === len) return parts;
+  const rest = t.slice(i);
+  if (rest === 'Z') parts.offset = 'Z';
+  else if (/^[+-]\d{2}:?\d{2}$/.test(rest)) parts.offset = normalizeOffset(rest);
+  else return undefined;
+  return parts;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function digits(t: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = t.charCodeAt(at + k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** True when the parts name a real calendar date and time (no 2 月 30 日, no 24:00). */
@@ -136,6 +238,6 @@ function normalizeOffset(v: string): string {
   return v.length === 5 ? `${v.slice(0, 3)}:${v.slice(3)}` : v;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -25,6 +25,7 @@ export interface ValueParserOptions {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -55,11 +56,13 @@ export function createValueChecker(options: ValueParserOptions): ValueChecker {
       return () => undefined;
     case 'integer': {
       const commas = format?.includes(',') ?? false;
-      return (raw) => (INTEGER.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw));
+      return (raw) =>
+        INTEGER.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw);
     }
     case 'decimal': {
       const commas = format?.includes(',') ?? false;
-      return (raw) => (SIMPLE_DECIMAL.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw));
+      return (raw) =>
+        SIMPLE_DECIMAL.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw);
     }
     case 'date':
     case 'datetime': {
@@ -99,6 +102,8 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
       const commas = format?.includes(',') ?? false;
       return (raw) => {
         const t = commas ? raw.trim().replaceAll(',', '') : raw.trim();
+        // Plain digits need no rewriting: Decimal's constructor normalizes them.
+        if (PLAIN_DECIMAL.test(t)) return new Decimal(t);
         const plain = plainDecimal(t);
         if (plain === undefined) throw new ValueError(`"${clip(raw)}" is not a decimal number`);
         return new Decimal(plain);
@@ -109,7 +114,8 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
       return (raw) => {
         const t = raw.trim();
         const p = pattern?.match(t) ?? matchIso(t);
-        if (!p || !validParts(p)) throw new ValueError(`"${clip(raw)}" is not a date${format ? ` (${format})` : ''}`);
+        if (!p || !validParts(p))
+          throw new ValueError(`"${clip(raw)}" is not a date${format ? ` (${format})` : ''}`);
         return new DateOnly(`${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}`);
       };
     }
@@ -118,11 +124,22 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
       const offsetOf = options.zone ? zoneOffsetResolver(options.zone) : undefined;
       return (raw) => {
         const t = raw.trim();
-        const p = pattern?.match(t) ?? matchIso(t);
+        const byPattern = pattern?.match(t);
+        const p = byPattern ?? matchIso(t);
         if (!p || !validParts(p)) {
           throw new ValueError(`"${clip(raw)}" is not a date-time${format ? ` (${format})` : ''}`);
         }
-        return new Timestamp(isoOf(p, p.offset || (offsetOf ? offsetOf(p) : '')));
+        const offset = p.offset || (offsetOf ? offsetOf(p) : '');
+        // Text already in ISO layout (`2026-11-26 08:00:00[.123]`) only needs its separator changed.
+        if (
+          !byPattern &&
+          !p.offset &&
+          (t.length === 19 || (t.length > 20 && t.charCodeAt(19) === 46)) &&
+          t.charCodeAt(4) === 45
+        ) {
+          return new Timestamp(`${t.slice(0, 10)}T${t.slice(11)}${offset}`);
+        }
+        return new Timestamp(isoOf(p, offset));
       };
     }
     case 'boolean': {
@@ -130,11 +147,14 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
       let no = FALSE_WORDS;
       if (format) {
         const [t, f] = format.split('/');
-        if (!t || !f) throw new TypeError(`boolean format "${format}" must be "true-text/false-text", e.g. "是/否"`);
+        if (!t || !f)
+          throw new TypeError(`boolean format "${format}" must be "true-text/false-text", e.g. "是/否"`);
         yes = new Set([t.toLowerCase()]);
         no = new Set([f.toLowerCase()]);
       }
       return (raw) => {
+        if (yes.has(raw)) return true;
+        if (no.has(raw)) return false;
         const t = raw.trim().toLowerCase();
         if (yes.has(t)) return true;
         if (no.has(t)) return false;
@@ -143,11 +163,13 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
     }
     case 'binary': {
       const enc = format ?? 'base64';
-      if (enc !== 'base64' && enc !== 'hex') throw new TypeError(`binary format "${enc}" must be "base64" or "hex"`);
+      if (enc !== 'base64' && enc !== 'hex')
+        throw new TypeError(`binary format "${enc}" must be "base64" or "hex"`);
       const re = enc === 'hex' ? /^(?:[0-9a-fA-F]{2})*$/ : /^[A-Za-z0-9+/]*={0,2}$/;
       return (raw) => {
         const t = raw.trim();
-        if (!re.test(t) || (enc === 'base64' && t.length % 4 !== 0)) throw new ValueError(`"${clip(raw)}" is not ${enc}`);
+        if (!re.test(t) || (enc === 'base64' && t.length % 4 !== 0))
+          throw new ValueError(`"${clip(raw)}" is not ${enc}`);
         return new Uint8Array(Buffer.from(t, enc));
       };
     }
@@ -196,8 +218,10 @@ function isoOf(p: DateParts, offset: string): string {
   return `${base}${p.fraction ? `.${p.fraction}` : ''}${offset}`;
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
 function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
+  return width === 2 && n < 100 ? TWO_DIGITS[n]! : String(n).padStart(width, '0');
 }
 
 function clip(s: string): string {

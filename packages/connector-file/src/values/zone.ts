@@ -2,7 +2,16 @@
 // can change over time (Asia/Shanghai observed summer time 1986–1991), computed with Intl and cached.
 
 /** Returns a function giving the UTC offset (`+08:00`) of a local wall time in `zone`. */
-export function zoneOffsetResolver(zone: string): (parts: { year: number; month: number; day: number; hour: number; minute: number; second: number }) => string {
+export function zoneOffsetResolver(
+  zone: string,
+): (parts: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}) => string {
   if (zone === 'UTC' || zone === 'Z') return () => 'Z';
   const fixed = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
   if (fixed) {
@@ -22,7 +31,14 @@ export function zoneOffsetResolver(zone: string): (parts: { year: number; month:
   const offsetAt = (utcMs: number): number => {
     const parts = fmt.formatToParts(new Date(utcMs));
     const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    const asUtc = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
     return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
   };
   const cache = new Map<number, string>();

@@ -70,6 +70,6 @@ export function writeRegister(path: string, rows: number, version = 1): number {
 
 /** Writes about `mb` MiB of export `version`. */
 export function writeRegisterMb(path: string, mb: number, version = 1): { rows: number; bytes: number } {
-  const rows = Math.ceil((mb * 1024 * 1024) / 118);
+  const rows = Math.ceil((mb * 1024 * 1024) / 101);
   return { rows, bytes: writeRegister(path, rows, version) };
 }

@@ -30,7 +30,12 @@ export function encodeChanges(changes: readonly Change[]): Uint8Array {
 
 /** Decodes NDJSON change bytes; a bad line is reported with its line number. */
 export function decodeChanges(bytes: Uint8Array): Change[] {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'Change content is not valid UTF-8', { cause });
+  }
   const out: Change[] = [];
   let lineNo = 0;
   for (const line of text.split('\n')) {

@@ -1,6 +1,5 @@
 // Cursors: the position of a table's capture, as the opaque string a sink stores per resource.
-import { type EncodedValue, encodeRecord, type FerryRecord } from '../changes/index.js';
-import { decodeRecord } from '../changes/index.js';
+import { decodeRecord, type EncodedValue, encodeRecord, type FerryRecord } from '../changes/index.js';
 import { FerryError } from '../errors/index.js';
 import type { CaptureTable, CheckpointCodec } from './source.js';
 
@@ -71,7 +70,9 @@ export function createCheckpointCodec(
         table: checkpoint.table,
         strategy: checkpoint.strategy,
         phase: checkpoint.phase,
-        ...(checkpoint.phase === 'snapshot' && checkpoint.afterKey ? { afterKey: encodeRecord(checkpoint.afterKey) } : {}),
+        ...(checkpoint.phase === 'snapshot' && checkpoint.afterKey
+          ? { afterKey: encodeRecord(checkpoint.afterKey) }
+          : {}),
         position: checkpoint.position,
         ...(checkpoint.columns ? { columns: checkpoint.columns } : {}),
       };
@@ -91,16 +92,23 @@ export function createCheckpointCodec(
         throw invalid('it does not decode', cause);
       }
       if (wire === null || typeof wire !== 'object') throw invalid('it is not an object');
-      if (wire.v !== CHECKPOINT_VERSION) throw invalid(`format version ${String(wire.v)} is not ${CHECKPOINT_VERSION}`);
+      if (wire.v !== CHECKPOINT_VERSION)
+        throw invalid(`format version ${String(wire.v)} is not ${CHECKPOINT_VERSION}`);
       if (wire.table !== table.table) throw invalid(`it belongs to table ${String(wire.table)}`);
       if (wire.strategy !== table.strategy.kind) {
-        throw invalid(`it was written by the ${String(wire.strategy)} strategy, the table is now ${table.strategy.kind}`);
+        throw invalid(
+          `it was written by the ${String(wire.strategy)} strategy, the table is now ${table.strategy.kind}`,
+        );
       }
-      if (wire.phase !== 'snapshot' && wire.phase !== 'incremental') throw invalid(`unknown phase ${String(wire.phase)}`);
+      if (wire.phase !== 'snapshot' && wire.phase !== 'incremental')
+        throw invalid(`unknown phase ${String(wire.phase)}`);
       if (wire.position === null || typeof wire.position !== 'object' || Array.isArray(wire.position)) {
         throw invalid('it has no position');
       }
-      if (wire.columns !== undefined && !(Array.isArray(wire.columns) && wire.columns.every((c) => typeof c === 'string'))) {
+      if (
+        wire.columns !== undefined &&
+        !(Array.isArray(wire.columns) && wire.columns.every((c) => typeof c === 'string'))
+      ) {
         throw invalid('columns is not a list of names');
       }
       let position: Position;
@@ -114,7 +122,14 @@ export function createCheckpointCodec(
       }
       const columns = wire.columns ? { columns: wire.columns } : {};
       return wire.phase === 'snapshot'
-        ? { phase: 'snapshot', table: wire.table, strategy: wire.strategy, ...(afterKey ? { afterKey } : {}), position, ...columns }
+        ? {
+            phase: 'snapshot',
+            table: wire.table,
+            strategy: wire.strategy,
+            ...(afterKey ? { afterKey } : {}),
+            position,
+            ...columns,
+          }
         : { phase: 'incremental', table: wire.table, strategy: wire.strategy, position, ...columns };
     },
   };

@@ -1,8 +1,9 @@
 import type { Source } from './source.js';
 
 /**
- * A connector: a typed factory from its configuration to a {@link Source}. The factory does no I/O; the
- * source connects on first use, so creating one is cheap and safe to do twice.
+ * A connector: a typed factory from its configuration to a {@link Source} (or a richer instance, such as a
+ * {@link SqlSource}). The factory does no I/O; the source connects on first use, so creating one is cheap
+ * and safe to do twice.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@ import type { Source } from './source.js';
  * const source = postgres({ connection: 'postgres://127.0.0.1/test' });
  * ```
  */
-export type ConnectorFactory<Config> = (config: Config) => Source;
+export type ConnectorFactory<Config, Instance extends Source = Source> = (config: Config) => Instance;
 
 /**
  * Declares a connector: returns the factory unchanged, with its type checked. Equivalent to annotating a
@@ -23,6 +24,8 @@ export type ConnectorFactory<Config> = (config: Config) => Source;
  * export const fileDrop = defineConnector((config: { dir: string }) => createFileSource(config));
  * ```
  */
-export function defineConnector<Config>(factory: ConnectorFactory<Config>): ConnectorFactory<Config> {
+export function defineConnector<Config, Instance extends Source = Source>(
+  factory: ConnectorFactory<Config, Instance>,
+): ConnectorFactory<Config, Instance> {
   return factory;
 }

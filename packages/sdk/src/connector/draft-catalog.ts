@@ -1,6 +1,6 @@
 // Catalog drafting: a source's table → the data items (信息项) of a catalog entry.
 import type { CatalogEntry, DataItem } from '../catalog/index.js';
-import type { CaptureTable, SourceColumn, Source } from './source.js';
+import type { CaptureTable, Source, SourceColumn } from './source.js';
 
 /** A catalog entry drafted from a table: the parts a schema can tell, to complete by hand before submitting. */
 export type CatalogEntryDraft = Partial<CatalogEntry> & Pick<CatalogEntry, 'name' | 'format' | 'dataItems'>;
@@ -28,18 +28,35 @@ export function dataItemOf(column: SourceColumn, key: boolean): DataItem {
   switch (column.type) {
     case 'int':
     case 'bigint': {
-      const digits = INTEGER_DIGITS[column.nativeType.toLowerCase().split(/[ (]/)[0] ?? ''] ?? (column.type === 'bigint' ? 19 : 10);
-      return { ...base, dataType: 'integer', length: /unsigned/i.test(column.nativeType) && digits === 19 ? 20 : digits };
+      const digits =
+        INTEGER_DIGITS[column.nativeType.toLowerCase().split(/[ (]/)[0] ?? ''] ??
+        (column.type === 'bigint' ? 19 : 10);
+      return {
+        ...base,
+        dataType: 'integer',
+        length: /unsigned/i.test(column.nativeType) && digits === 19 ? 20 : digits,
+      };
     }
     case 'decimal':
-      if (column.precision !== undefined) return { ...base, dataType: 'decimal', precision: column.precision, scale: column.scale ?? 0 };
-      return { ...base, dataType: 'decimal', description: `${column.nativeType} without declared precision: fill in precision and scale` };
+      if (column.precision !== undefined)
+        return { ...base, dataType: 'decimal', precision: column.precision, scale: column.scale ?? 0 };
+      return {
+        ...base,
+        dataType: 'decimal',
+        description: `${column.nativeType} without declared precision: fill in precision and scale`,
+      };
     case 'float':
-      return { ...base, dataType: 'decimal', description: `approximate ${column.nativeType}: fill in the precision and scale the data needs` };
+      return {
+        ...base,
+        dataType: 'decimal',
+        description: `approximate ${column.nativeType}: fill in the precision and scale the data needs`,
+      };
     case 'boolean':
       return { ...base, dataType: 'boolean' };
     case 'string':
-      return column.length !== undefined ? { ...base, dataType: 'string', length: column.length } : { ...base, dataType: 'text' };
+      return column.length !== undefined
+        ? { ...base, dataType: 'string', length: column.length }
+        : { ...base, dataType: 'text' };
     case 'uuid':
       return { ...base, dataType: 'string', length: 36 };
     case 'time':
@@ -50,7 +67,9 @@ export function dataItemOf(column: SourceColumn, key: boolean): DataItem {
     case 'timestamptz':
       return { ...base, dataType: 'datetime' };
     case 'binary':
-      return column.length !== undefined ? { ...base, dataType: 'binary', length: column.length } : { ...base, dataType: 'binary' };
+      return column.length !== undefined
+        ? { ...base, dataType: 'binary', length: column.length }
+        : { ...base, dataType: 'binary' };
     case 'json':
       return { ...base, dataType: 'text', description: `JSON (${column.nativeType})` };
     default:
@@ -80,7 +99,9 @@ export async function draftCatalogEntries(
     const key = new Set(t.key && t.key.length > 0 ? t.key : meta.primaryKey);
     const include = t.columns?.include ? new Set(t.columns.include) : undefined;
     const exclude = new Set(t.columns?.exclude ?? []);
-    const columns = meta.columns.filter((c) => key.has(c.name) || ((!include || include.has(c.name)) && !exclude.has(c.name)));
+    const columns = meta.columns.filter(
+      (c) => key.has(c.name) || ((!include || include.has(c.name)) && !exclude.has(c.name)),
+    );
     return {
       name: meta.name.split('.').pop()!,
       format: { type: 'database', detail: `${source.name} table ${meta.name}` },

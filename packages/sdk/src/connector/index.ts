@@ -3,18 +3,29 @@
  * and catalog drafting. Import from `@ferry/sdk/connector`; knex is only needed by SQL connectors, which
  * bring it (it is an optional peer dependency of the sdk and never loaded by other subpaths).
  */
-export { type Checkpoint, CHECKPOINT_VERSION, createCheckpointCodec, type JsonValue, type Position } from './checkpoint.js';
+export {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  createCheckpointCodec,
+  type JsonValue,
+  type Position,
+} from './checkpoint.js';
 export { type ConnectorFactory, defineConnector } from './define-connector.js';
 export { type CatalogEntryDraft, dataItemOf, draftCatalogEntries } from './draft-catalog.js';
 export { loadModule } from './load-module.js';
 export { ConnectorMetrics, type ConnectorMetricsSnapshot, type TableMetrics } from './runner/metrics.js';
 export { preflightConnector } from './runner/preflight-connector.js';
-export { type ConnectorEvent, type RunConnectorOptions, runConnector, type TableConfig } from './runner/run-connector.js';
+export {
+  type ConnectorEvent,
+  type RunConnectorOptions,
+  runConnector,
+  type TableConfig,
+} from './runner/run-connector.js';
 export type { ChangeBatch, ChangeSink } from './sink.js';
 export type {
   CaptureTable,
-  ChangeRead,
   ChangelogStrategyConfig,
+  ChangeRead,
   ChangesOptions,
   CheckpointCodec,
   ColumnType,
@@ -34,6 +45,8 @@ export {
   encodeSqlParam,
   epochSecondsText,
   parseSqlTimestamp,
+  type SqlValueDecoder,
+  sqlDecoder,
   sqlTimestampText,
   timestampFromEpochSeconds,
 } from './sql/decode-value.js';

@@ -15,7 +15,12 @@ import { FerryError } from '../errors/index.js';
  * const knex = await loadModule('knex', 'knexModule', () => import('knex'), config.knexModule);
  * ```
  */
-export async function loadModule<T>(name: string, option: string, load: () => Promise<T>, provided?: T): Promise<T> {
+export async function loadModule<T>(
+  name: string,
+  option: string,
+  load: () => Promise<T>,
+  provided?: T,
+): Promise<T> {
   if (provided !== undefined) return provided;
   try {
     const mod = (await load()) as { default?: T } & T;

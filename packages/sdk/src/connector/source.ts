@@ -1,5 +1,4 @@
-import type { Change } from '../changes/index.js';
-import type { FerryRecord } from '../changes/index.js';
+import type { Change, FerryRecord } from '../changes/index.js';
 import type { Checkpoint, Position } from './checkpoint.js';
 
 /**

@@ -2,9 +2,9 @@
 import { FerryError, isFerryError } from '../errors/index.js';
 import { Certificate } from '../pki/certificate.js';
 import type { TrustStore } from '../pki/trust.js';
-import { verifyCertificate } from '../pki/verify.js';
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_FUTURE_SKEW_MS } from './constants.js';
 import type { EnvelopeHeader, SuiteName } from './header.js';
+import { cachedSenderChain, senderChainInput, verifySenderChain } from './sender-chains.js';
 import type { Suite } from './suites/index.js';
 
 /** Options for verifying an envelope without decrypting it (what a relay or the hub's edge does). */
@@ -61,26 +61,36 @@ export function checkPolicy(header: EnvelopeHeader, suite: Suite, options: Verif
   if (options.expectedSender !== undefined && header.from.dept !== options.expectedSender) {
     throw new FerryError('FERRY_ENVELOPE_SENDER', `Expected an envelope from ${options.expectedSender}`);
   }
-  let certs: Certificate[];
-  try {
-    certs = header.from.x5c.map((b64) => Certificate.parse(Buffer.from(b64, 'base64')));
-  } catch (cause) {
-    if (isFerryError(cause)) throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The sender certificate chain is not valid', { cause });
-    throw cause;
+  // A chain verified for an earlier envelope is not parsed and verified again (see sender-chains.ts); a
+  // cached entry is only used while every certificate of its path is valid at `now`.
+  const input = senderChainInput(header.from.x5c);
+  const cached = cachedSenderChain(options.trust, input.key, now, 'digitalSignature');
+  let leaf: Certificate;
+  let intermediates: Certificate[] = [];
+  if (cached) leaf = cached.leaf;
+  else {
+    let certs: Certificate[];
+    try {
+      certs = input.ders.map((der) => Certificate.parse(der));
+    } catch (cause) {
+      if (isFerryError(cause)) throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The sender certificate chain is not valid', { cause });
+      throw cause;
+    }
+    [leaf, ...intermediates] = certs as [Certificate, ...Certificate[]];
   }
-  const [leaf, ...intermediates] = certs as [Certificate, ...Certificate[]];
   if (!suite.keyAlgorithms.includes(leaf.publicKey.algorithm)) {
     throw new FerryError('FERRY_ENVELOPE_SUITE', `A ${leaf.publicKey.algorithm} sender certificate cannot sign ${suite.name} envelopes`);
   }
   if (header.sig !== suite.signatureAlgorithm(leaf.publicKey.algorithm)) {
     throw new FerryError('FERRY_ENVELOPE_SUITE', `Signature algorithm ${header.sig} does not fit the sender certificate`);
   }
-  const chain = verifyCertificate(leaf, {
-    trust: options.trust,
-    intermediates,
-    at: new Date(now),
-    usage: 'digitalSignature',
-  });
+  const chain =
+    cached?.chain ??
+    verifySenderChain(input.key, leaf, intermediates, {
+      trust: options.trust,
+      at: new Date(now),
+      usage: 'digitalSignature',
+    });
   if (leaf.departmentCode !== header.from.dept) {
     throw new FerryError('FERRY_ENVELOPE_SENDER', 'The envelope sender does not match its signing certificate');
   }

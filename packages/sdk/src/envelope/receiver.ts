@@ -78,8 +78,10 @@ export class SegmentOpener {
     let content: Uint8Array = plain;
     if (this.header.content.compression === 'deflate') {
       try {
-        // The bound stops a decompression bomb: no segment may inflate past its declared size.
-        content = inflateRawSync(plain, { maxOutputLength: this.header.content.segment });
+        // The bound stops a decompression bomb: no segment may inflate past its declared size. chunkSize of one
+        // segment: with the default 16 KiB chunks, a maxOutputLength inflate runs about 20× slower on Node 20.
+        const segment = this.header.content.segment;
+        content = inflateRawSync(plain, { maxOutputLength: segment, chunkSize: segment });
       } catch (cause) {
         throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'A segment does not decompress within its declared size', {
           cause,

@@ -39,7 +39,8 @@ export const FerryErrorCodes = {
 
   // Connectors
   FERRY_CURSOR_INVALID: 'A connector cursor does not decode, or belongs to another table or capture strategy',
-  FERRY_CURSOR_EXPIRED: 'A connector cursor can no longer be served (change log purged past it, state lost, table truncated)',
+  FERRY_CURSOR_EXPIRED:
+    'A connector cursor can no longer be served (change log purged past it, state lost, table truncated)',
   FERRY_SOURCE_UNAVAILABLE: 'A source database or driver could not be reached or loaded',
 
   // Transport
@@ -47,8 +48,10 @@ export const FerryErrorCodes = {
   FERRY_HTTP_TRANSIENT: 'The platform could not be reached or answered with a transient failure',
 
   // Outbox and delivery
-  FERRY_OUTBOX_FULL: 'The outbox reached its disk limit and the producer waited too long for delivery to free space',
-  FERRY_OUTBOX_CORRUPT: 'An outbox file is damaged (checksum or header); it was left in place for an operator',
+  FERRY_OUTBOX_FULL:
+    'The outbox reached its disk limit and the producer waited too long for delivery to free space',
+  FERRY_OUTBOX_CORRUPT:
+    'An outbox file is damaged (checksum or header); it was left in place for an operator',
   FERRY_OUTBOX_LOCKED: 'Another live process owns this outbox directory',
   FERRY_OUTBOX_CLOSED: 'The outbox was closed',
   FERRY_DELIVERY_STOPPED: 'Delivery of a stream stopped on a permanent rejection; an operator must act',
@@ -58,19 +61,23 @@ export const FerryErrorCodes = {
   FERRY_AUTH_INVALID: 'The request signature, its certificate, date or nonce is not acceptable',
   FERRY_FORBIDDEN: 'The authenticated department may not perform this action',
   FERRY_NOT_FOUND: 'The requested object does not exist',
-  FERRY_CONFLICT: 'The request conflicts with the current state (e.g. same code and version, different content)',
+  FERRY_CONFLICT:
+    'The request conflicts with the current state (e.g. same code and version, different content)',
   FERRY_SEQUENCE_GAP: 'An envelope arrived ahead of a missing sequence number of its stream',
   FERRY_STREAM_EPOCH: 'An envelope belongs to an epoch older than the stream is at',
-  FERRY_SHARE_DENIED: 'The resource is not shared with this department (不予共享, or 有条件共享 without an approved application)',
+  FERRY_SHARE_DENIED:
+    'The resource is not shared with this department (不予共享, or 有条件共享 without an approved application)',
   FERRY_RATE_LIMITED: 'Too many requests; retry after the indicated time',
   FERRY_REQUEST_TOO_LARGE: 'The request body exceeds the configured limit',
   FERRY_RECEIPT_INVALID: 'A receipt signature or content does not verify',
 
   // File connector
-  FERRY_FILE_DECODE: 'A file is not valid in its encoding (the location gives the byte offset of the first bad byte)',
-  FERRY_FILE_MALFORMED: 'A file is not readable in its format (broken workbook or JSON, header lacks a configured column)',
-  FERRY_FILE_ROW_INVALID: 'A row of a file is not valid (column count, a value of the wrong type, a missing or duplicate key)',
-  FERRY_FILE_QUARANTINED: 'A file was moved to quarantine; its reason file says why',
+  FERRY_FILE_DECODE:
+    'A file is not valid in its encoding (the location gives the byte offset of the first bad byte)',
+  FERRY_FILE_MALFORMED:
+    'A file is not readable in its format (broken workbook or JSON, header lacks a configured column)',
+  FERRY_FILE_ROW_INVALID:
+    'A row of a file is not valid (column count, a value of the wrong type, a missing or duplicate key)',
   FERRY_FILE_STATE: 'The diff state or journal of a file resource is unreadable or inconsistent',
 } as const;
 

@@ -55,6 +55,9 @@ export interface RequestOptions {
   accept?: 'json' | 'bytes';
   /** Override the transport's retry count for this request (0: one attempt, the caller retries). */
   retries?: number;
+  /** Override the first and the longest retry delay (ms) for this request. */
+  minTimeout?: number;
+  maxTimeout?: number;
 }
 
 // Thrown inside an attempt to ask for a retry; becomes FERRY_HTTP_TRANSIENT when retries run out.
@@ -248,8 +251,8 @@ export class HubTransport {
     try {
       return await pRetry(attempt, {
         retries: options.retries ?? this.#options.retries,
-        minTimeout: this.#options.minTimeout,
-        maxTimeout: this.#options.maxTimeout,
+        minTimeout: options.minTimeout ?? this.#options.minTimeout,
+        maxTimeout: options.maxTimeout ?? this.#options.maxTimeout,
         factor: 2,
         randomize: true,
       });

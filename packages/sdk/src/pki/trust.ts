@@ -3,6 +3,9 @@ import { FerryError } from '../errors/index.js';
 import { Certificate, isSelfIssued, loadCertificates } from './certificate.js';
 import type { PemInput } from './pem.js';
 
+// Per store, a counter bumped whenever its certificates change; kept off the class so that it is not public API.
+const REVISIONS = new WeakMap<TrustStore, number>();
+
 /**
  * Trust anchors (roots) and known intermediate CA certificates. Only a root ends a certification path;
  * an intermediate is just a candidate issuer and must itself chain to a root.
@@ -75,7 +78,9 @@ export class TrustStore {
     if (!Array.isArray(certs) || !certs.every((c) => c instanceof Certificate)) {
       throw new FerryError('FERRY_INVALID_ARGUMENT', 'Intermediates must be Certificate objects');
     }
-    for (const cert of certs) addUnique(this.#intermediates, cert);
+    let added = false;
+    for (const cert of certs) added = addUnique(this.#intermediates, cert) || added;
+    if (added) REVISIONS.set(this, trustStoreRevision(this) + 1);
   }
 
   /** True when this exact certificate is one of the roots. */
@@ -84,6 +89,16 @@ export class TrustStore {
   }
 }
 
-function addUnique(list: Certificate[], cert: Certificate): void {
-  if (!list.some((c) => c.fingerprint === cert.fingerprint)) list.push(cert);
+function addUnique(list: Certificate[], cert: Certificate): boolean {
+  if (list.some((c) => c.fingerprint === cert.fingerprint)) return false;
+  list.push(cert);
+  return true;
+}
+
+/**
+ * @internal A number that changes whenever certificates are added to `store`. Caches of verification results
+ * keyed by a store (the envelope sender-chain cache) compare it to tell that their entries are stale.
+ */
+export function trustStoreRevision(store: TrustStore): number {
+  return REVISIONS.get(store) ?? 0;
 }

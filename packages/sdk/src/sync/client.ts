@@ -152,6 +152,14 @@ export class FerryClient {
     await this.batcher.add(resource, changes, options.cursor);
   }
 
+  /**
+   * The source cursor of the newest batch durably in the outbox for a resource: where a producer resumes
+   * after a restart (changes after it were never stored and must be read from the source again).
+   */
+  cursor(resource: string): string | undefined {
+    return this.outbox.cursor(resource);
+  }
+
   /** Closes open batches into the outbox. */
   async flush(): Promise<void> {
     await this.batcher.flush();

@@ -172,6 +172,8 @@ export class Delivery {
       const res = await this.target.transport.request('POST', '/v1/envelopes', undefined, {
         raw: { bytes: frame, contentType: ENVELOPE_MEDIA_TYPE },
         retries: this.opts.retriesPerRound,
+        minTimeout: this.opts.minTimeoutMs,
+        maxTimeout: this.opts.maxTimeoutMs,
       });
       body = res.body;
     } catch (err) {
@@ -179,11 +181,20 @@ export class Delivery {
     }
     let receipt: ReturnType<typeof verifyReceipt>;
     try {
-      receipt = verifyReceipt(body, { trust: this.target.trust, hub: this.target.hub, envelopeId: batch.envelopeId });
+      receipt = verifyReceipt(body, { trust: this.target.trust, hub: this.target.hub });
     } catch (cause) {
       throw new FerryError('FERRY_DELIVERY_STOPPED', `The hub's receipt for ${batch.resource} seq ${batch.seq} does not verify`, {
         cause,
       });
+    }
+    if (receipt.envelopeId !== batch.envelopeId) {
+      // The hub already holds this stream position from another envelope: another outbox (a second process,
+      // a restored copy) sends as this department. Acknowledging would lose this batch, so stop and say so.
+      throw new FerryError(
+        'FERRY_DELIVERY_STOPPED',
+        `The hub holds ${batch.resource} epoch ${batch.epoch} seq ${batch.seq} from another envelope (${receipt.envelopeId}); is a second outbox sending as this department?`,
+        { details: { receipt } },
+      );
     }
     if (receipt.epoch !== batch.epoch || receipt.seq !== batch.seq || receipt.resource !== batch.resource) {
       throw new FerryError('FERRY_DELIVERY_STOPPED', 'The hub acknowledged a different stream position', {

@@ -18,16 +18,46 @@ describe('checkpoint codec', () => {
     });
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     const back = codec.decode(cursor, table);
-    expect(back).toMatchObject({ phase: 'snapshot', afterKey: { id: 9223372036854775807n, code: '中文' }, columns: ['id', 'code'] });
+    expect(back).toMatchObject({
+      phase: 'snapshot',
+      afterKey: { id: 9223372036854775807n, code: '中文' },
+      columns: ['id', 'code'],
+    });
   });
 
   it.each([
     ['garbage', '!!not base64'],
     ['not JSON', Buffer.from('{nope').toString('base64url')],
-    ['another version', Buffer.from(JSON.stringify({ v: 9, table: 'public.t', strategy: 'timestamp', phase: 'incremental', position: {} })).toString('base64url')],
-    ['another table', Buffer.from(JSON.stringify({ v: 1, table: 'other', strategy: 'timestamp', phase: 'incremental', position: {} })).toString('base64url')],
-    ['another strategy', Buffer.from(JSON.stringify({ v: 1, table: 'public.t', strategy: 'diff', phase: 'incremental', position: {} })).toString('base64url')],
-    ['no position', Buffer.from(JSON.stringify({ v: 1, table: 'public.t', strategy: 'timestamp', phase: 'incremental' })).toString('base64url')],
+    [
+      'another version',
+      Buffer.from(
+        JSON.stringify({
+          v: 9,
+          table: 'public.t',
+          strategy: 'timestamp',
+          phase: 'incremental',
+          position: {},
+        }),
+      ).toString('base64url'),
+    ],
+    [
+      'another table',
+      Buffer.from(
+        JSON.stringify({ v: 1, table: 'other', strategy: 'timestamp', phase: 'incremental', position: {} }),
+      ).toString('base64url'),
+    ],
+    [
+      'another strategy',
+      Buffer.from(
+        JSON.stringify({ v: 1, table: 'public.t', strategy: 'diff', phase: 'incremental', position: {} }),
+      ).toString('base64url'),
+    ],
+    [
+      'no position',
+      Buffer.from(
+        JSON.stringify({ v: 1, table: 'public.t', strategy: 'timestamp', phase: 'incremental' }),
+      ).toString('base64url'),
+    ],
   ])('rejects a cursor that is %s with FERRY_CURSOR_INVALID', (_what, cursor) => {
     try {
       codec.decode(cursor, table);
@@ -41,7 +71,12 @@ describe('checkpoint codec', () => {
     const strict = createCheckpointCodec(() => {
       throw new TypeError('position has no `ts`');
     });
-    const cursor = strict.encode({ phase: 'incremental', table: 'public.t', strategy: 'timestamp', position: {} });
+    const cursor = strict.encode({
+      phase: 'incremental',
+      table: 'public.t',
+      strategy: 'timestamp',
+      position: {},
+    });
     expect(() => strict.decode(cursor, table)).toThrow(/position has no `ts`/);
   });
 });

@@ -31,7 +31,9 @@ describe('diff state', () => {
   });
 
   it('orders zoned timestamps by instant', () => {
-    expect(compareKeys([new Timestamp('2026-01-01T08:00:00+08:00')], [new Timestamp('2026-01-01T00:00:00.5Z')])).toBeLessThan(0);
+    expect(
+      compareKeys([new Timestamp('2026-01-01T08:00:00+08:00')], [new Timestamp('2026-01-01T00:00:00.5Z')]),
+    ).toBeLessThan(0);
   });
 
   it('reads back what was written, up to the committed length only', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ConnectorEvent, ConnectorMetrics, preflightConnector, runConnector } from '../../src/connector/index.js';
+import {
+  type ConnectorEvent,
+  ConnectorMetrics,
+  preflightConnector,
+  runConnector,
+} from '../../src/connector/index.js';
 import { isFerryError } from '../../src/errors/index.js';
 import { MemorySink } from './helpers/memory-sink.js';
 import { MemorySource } from './helpers/memory-source.js';
@@ -27,9 +32,9 @@ describe('runConnector', () => {
     source.update(3, 'x');
     source.delete(4);
     await runConnector({ source, sink, tables, batchSize: 10, once: true });
-    expect(sink.batches.slice(3).map((b) => [b.snapshot, b.changes.map((c) => `${c.op}:${c.key.id}`)])).toEqual([
-      [undefined, ['upsert:3', 'delete:4']],
-    ]);
+    expect(
+      sink.batches.slice(3).map((b) => [b.snapshot, b.changes.map((c) => `${c.op}:${c.key.id}`)]),
+    ).toEqual([[undefined, ['upsert:3', 'delete:4']]]);
   });
 
   it('frames a one-chunk snapshot as begin plus an empty end', async () => {
@@ -65,10 +70,20 @@ describe('runConnector', () => {
     const source = seeded(25);
     const sink = new MemorySink();
     sink.failAt = 2;
-    await expect(runConnector({ source, sink, tables, batchSize: 4, once: true })).rejects.toThrow(/simulated crash/);
+    await expect(runConnector({ source, sink, tables, batchSize: 4, once: true })).rejects.toThrow(
+      /simulated crash/,
+    );
     sink.failAt = undefined;
     await runConnector({ source, sink, tables, batchSize: 4, once: true });
-    expect(sink.batches.map((b) => b.snapshot)).toEqual(['begin', 'continue', 'continue', 'continue', 'continue', 'continue', 'end']);
+    expect(sink.batches.map((b) => b.snapshot)).toEqual([
+      'begin',
+      'continue',
+      'continue',
+      'continue',
+      'continue',
+      'continue',
+      'end',
+    ]);
     expect(ids(sink)).toEqual(Array.from({ length: 25 }, (_, i) => `upsert:${i + 1}`));
   });
 
@@ -76,7 +91,13 @@ describe('runConnector', () => {
     const sink = new MemorySink();
     sink.cursors.set('R1', 'garbage!');
     const events: ConnectorEvent[] = [];
-    const err = await runConnector({ source: seeded(3), sink, tables, once: true, onEvent: (e) => events.push(e) }).catch((e) => e);
+    const err = await runConnector({
+      source: seeded(3),
+      sink,
+      tables,
+      once: true,
+      onEvent: (e) => events.push(e),
+    }).catch((e) => e);
     expect(isFerryError(err, 'FERRY_CURSOR_INVALID')).toBe(true);
     expect(sink.batches).toEqual([]);
     expect(events.some((e) => e.type === 'cursor-invalid' && e.action === 'fail')).toBe(true);
@@ -89,7 +110,14 @@ describe('runConnector', () => {
     source.insert(6);
     source.purgedThrough = source.log.length; // entry 6 purged before it was read
     const events: ConnectorEvent[] = [];
-    await runConnector({ source, sink, tables, once: true, onInvalidCursor: 'resnapshot', onEvent: (e) => events.push(e) });
+    await runConnector({
+      source,
+      sink,
+      tables,
+      once: true,
+      onInvalidCursor: 'resnapshot',
+      onEvent: (e) => events.push(e),
+    });
     expect(events.find((e) => e.type === 'snapshot-started')).toMatchObject({ reason: 'resnapshot' });
     const second = sink.batches.slice(2);
     expect(second[0]!.snapshot).toBe('begin');
@@ -101,7 +129,9 @@ describe('runConnector', () => {
     const sink = new MemorySink();
     await runConnector({ source, sink, tables, once: true });
     source.purgedThrough = 99;
-    await expect(runConnector({ source, sink, tables, once: true })).rejects.toMatchObject({ code: 'FERRY_CURSOR_EXPIRED' });
+    await expect(runConnector({ source, sink, tables, once: true })).rejects.toMatchObject({
+      code: 'FERRY_CURSOR_EXPIRED',
+    });
   });
 
   it('retries transient errors with back-off and reports them', async () => {
@@ -163,11 +193,15 @@ describe('runConnector', () => {
     expect(last.op === 'upsert' && Object.keys(last.row)).toEqual(['id', 'v', 'extra']);
     source.columns = ['id', 'w'];
     const checks = await preflightConnector({ source, sink, tables });
-    expect(checks.find((c) => c.check === 'schema-changed')?.message).toMatch(/no longer has `v`, `extra` and now has `w`/);
+    expect(checks.find((c) => c.check === 'schema-changed')?.message).toMatch(
+      /no longer has `v`, `extra` and now has `w`/,
+    );
   });
 
   it('rejects two tables sending the same resource', async () => {
-    await expect(runConnector({ source: seeded(1), sink: new MemorySink(), tables: [...tables, ...tables], once: true })).rejects.toMatchObject({
+    await expect(
+      runConnector({ source: seeded(1), sink: new MemorySink(), tables: [...tables, ...tables], once: true }),
+    ).rejects.toMatchObject({
       code: 'FERRY_CONFIG_INVALID',
     });
   });

@@ -52,7 +52,15 @@ export class ConnectorMetrics {
   table(resource: string, table: string): TableMetrics {
     let t = this.tables.get(resource);
     if (!t) {
-      t = { resource, table, phase: 'pending', rowsCaptured: 0, batchesWritten: 0, snapshotRows: 0, errors: 0 };
+      t = {
+        resource,
+        table,
+        phase: 'pending',
+        rowsCaptured: 0,
+        batchesWritten: 0,
+        snapshotRows: 0,
+        errors: 0,
+      };
       this.tables.set(resource, t);
     }
     return t;

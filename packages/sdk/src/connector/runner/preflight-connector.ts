@@ -62,5 +62,7 @@ export async function preflightConnector(options: {
 
 function isCaptured(table: TableConfig, column: string): boolean {
   if (table.columns?.exclude?.includes(column)) return false;
-  return !table.columns?.include || table.columns.include.includes(column) || (table.key ?? []).includes(column);
+  return (
+    !table.columns?.include || table.columns.include.includes(column) || (table.key ?? []).includes(column)
+  );
 }

@@ -17,7 +17,13 @@ export type ConnectorEvent =
   | { type: 'batch'; resource: string; table: string; phase: 'snapshot' | 'incremental'; changes: number }
   | { type: 'caught-up'; resource: string; table: string }
   | { type: 'schema-changed'; resource: string; table: string; added: string[]; removed: string[] }
-  | { type: 'cursor-invalid'; resource: string; table: string; error: FerryError; action: 'fail' | 'resnapshot' }
+  | {
+      type: 'cursor-invalid';
+      resource: string;
+      table: string;
+      error: FerryError;
+      action: 'fail' | 'resnapshot';
+    }
   | { type: 'error'; resource: string; table: string; error: unknown; retryInMs: number }
   | { type: 'stopped' };
 
@@ -161,30 +167,64 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
       const incremental: Checkpoint = { phase: 'incremental', ...base, position: chunk.position };
       run.metrics.snapshotRows += chunk.changes.length;
       if (!chunk.done) {
-        const next: Checkpoint = { phase: 'snapshot', ...base, position: chunk.position, ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}) };
+        const next: Checkpoint = {
+          phase: 'snapshot',
+          ...base,
+          position: chunk.position,
+          ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}),
+        };
         await write(run, batchOf(run, chunk, run.snapshot.first ? 'begin' : 'continue', next), next);
         run.snapshot.first = false;
         continue;
       }
       if (run.snapshot.first) {
         // One chunk is the whole table: it begins the epoch, an empty batch ends it.
-        const next: Checkpoint = { phase: 'snapshot', ...base, position: chunk.position, ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}) };
+        const next: Checkpoint = {
+          phase: 'snapshot',
+          ...base,
+          position: chunk.position,
+          ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}),
+        };
         await write(run, batchOf(run, chunk, 'begin', next), next);
-        await write(run, { resource: config.resource, changes: [], cursor: source.checkpoint.encode(incremental), snapshot: 'end' }, incremental);
+        await write(
+          run,
+          {
+            resource: config.resource,
+            changes: [],
+            cursor: source.checkpoint.encode(incremental),
+            snapshot: 'end',
+          },
+          incremental,
+        );
       } else {
         await write(run, batchOf(run, chunk, 'end', incremental), incremental);
       }
       await run.snapshot.iterator.return?.();
       run.snapshot = undefined;
       run.metrics.phase = 'incremental';
-      emit({ type: 'snapshot-completed', resource: config.resource, table: config.table, rows: run.metrics.snapshotRows });
+      emit({
+        type: 'snapshot-completed',
+        resource: config.resource,
+        table: config.table,
+        rows: run.metrics.snapshotRows,
+      });
       return 'more';
     }
     return 'more';
   }
 
-  function batchOf(run: TableRun, chunk: SnapshotChunk, framing: ChangeBatch['snapshot'], next: Checkpoint): ChangeBatch {
-    return { resource: run.config.resource, changes: chunk.changes, cursor: source.checkpoint.encode(next), ...(framing ? { snapshot: framing } : {}) };
+  function batchOf(
+    run: TableRun,
+    chunk: SnapshotChunk,
+    framing: ChangeBatch['snapshot'],
+    next: Checkpoint,
+  ): ChangeBatch {
+    return {
+      resource: run.config.resource,
+      changes: chunk.changes,
+      cursor: source.checkpoint.encode(next),
+      ...(framing ? { snapshot: framing } : {}),
+    };
   }
 
   async function incrementalTurn(run: TableRun): Promise<'more' | 'idle'> {
@@ -204,9 +244,19 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
           removed: cp.columns!.filter((c) => !read.columns.includes(c)),
         });
       }
-      const next: Checkpoint = { phase: 'incremental', table: config.table, strategy: config.strategy.kind, position: read.position, columns: read.columns };
+      const next: Checkpoint = {
+        phase: 'incremental',
+        table: config.table,
+        strategy: config.strategy.kind,
+        position: read.position,
+        columns: read.columns,
+      };
       if (read.changes.length > 0 || read.commit || shapeChanged) {
-        await write(run, { resource: config.resource, changes: read.changes, cursor: source.checkpoint.encode(next) }, next);
+        await write(
+          run,
+          { resource: config.resource, changes: read.changes, cursor: source.checkpoint.encode(next) },
+          next,
+        );
       } else {
         // Nothing to send: the position is kept in memory only (a restart redoes this empty read).
         run.checkpoint = next;
@@ -225,7 +275,12 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
     if (!run.loaded) await load(run);
     if (!run.checkpoint) {
       const { config } = run;
-      emit({ type: 'snapshot-started', resource: config.resource, table: config.table, reason: run.resnapshot ? 'resnapshot' : 'initial' });
+      emit({
+        type: 'snapshot-started',
+        resource: config.resource,
+        table: config.table,
+        reason: run.resnapshot ? 'resnapshot' : 'initial',
+      });
       const position = await source.watermark(config);
       run.checkpoint = { phase: 'snapshot', table: config.table, strategy: config.strategy.kind, position };
       run.resnapshot = false;
@@ -244,10 +299,20 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
     const at = Date.now();
     run.metrics.errors++;
     metrics.errors++;
-    run.metrics.lastError = { ...(isFerryError(err) ? { code: err.code } : {}), message: (err as Error)?.message ?? String(err), at };
+    run.metrics.lastError = {
+      ...(isFerryError(err) ? { code: err.code } : {}),
+      message: (err as Error)?.message ?? String(err),
+      at,
+    };
     await dropSnapshot(run);
     if (isFerryError(err, 'FERRY_CURSOR_INVALID') || isFerryError(err, 'FERRY_CURSOR_EXPIRED')) {
-      emit({ type: 'cursor-invalid', resource: config.resource, table: config.table, error: err, action: onInvalidCursor });
+      emit({
+        type: 'cursor-invalid',
+        resource: config.resource,
+        table: config.table,
+        error: err,
+        action: onInvalidCursor,
+      });
       if (onInvalidCursor === 'fail') {
         run.metrics.phase = 'failed';
         throw err;
@@ -297,7 +362,9 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
       if (more) continue;
       if (options.once && runs.every((r) => r.caughtUp)) break;
       if (!waiting) options.onHeartbeat?.(metrics.snapshot());
-      const nextRetry = Math.min(...runs.map((r) => (r.retryAt > Date.now() ? r.retryAt - Date.now() : Number.POSITIVE_INFINITY)));
+      const nextRetry = Math.min(
+        ...runs.map((r) => (r.retryAt > Date.now() ? r.retryAt - Date.now() : Number.POSITIVE_INFINITY)),
+      );
       await sleep(Math.min(pollIntervalMs, nextRetry), signal);
     }
   } finally {
@@ -308,16 +375,25 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
 
 function validate(tables: readonly TableConfig[], batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new FerryError('FERRY_CONFIG_INVALID', `batchSize must be a positive integer, not ${batchSize}`, { location: { field: 'batchSize' } });
+    throw new FerryError('FERRY_CONFIG_INVALID', `batchSize must be a positive integer, not ${batchSize}`, {
+      location: { field: 'batchSize' },
+    });
   }
   const seen = new Map<string, number>();
   tables.forEach((t, i) => {
-    if (!t.resource) throw new FerryError('FERRY_CONFIG_INVALID', `tables[${i}].resource is required`, { location: { field: `tables[${i}].resource` } });
-    const first = seen.get(t.resource);
-    if (first !== undefined) {
-      throw new FerryError('FERRY_CONFIG_INVALID', `tables[${i}] and tables[${first}] both send resource ${t.resource}; each resource has one cursor`, {
+    if (!t.resource)
+      throw new FerryError('FERRY_CONFIG_INVALID', `tables[${i}].resource is required`, {
         location: { field: `tables[${i}].resource` },
       });
+    const first = seen.get(t.resource);
+    if (first !== undefined) {
+      throw new FerryError(
+        'FERRY_CONFIG_INVALID',
+        `tables[${i}] and tables[${first}] both send resource ${t.resource}; each resource has one cursor`,
+        {
+          location: { field: `tables[${i}].resource` },
+        },
+      );
     }
     seen.set(t.resource, i);
   });

@@ -41,6 +41,8 @@ export interface SqlDialect {
   selectColumn(column: SourceColumn, columnSql: string): string;
   /** Converts a driver value of the column to a Ferry value. */
   decode(value: unknown, column: SourceColumn): FerryValue;
+  /** A decoder specialized for one column, used for rows (faster than {@link SqlDialect.decode} per value). */
+  decoder?(column: SourceColumn): (value: unknown) => FerryValue;
   /** A parameter compared with this column: SQL with exactly one `?` (e.g. `CAST(? AS DECIMAL(38,10))`). */
   param(column: SourceColumn): string;
   /** The binding for {@link SqlDialect.param}. */

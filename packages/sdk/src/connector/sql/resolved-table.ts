@@ -68,7 +68,8 @@ export function resolveTable(
     });
   }
   for (const k of key) {
-    if (exclude.has(k.name)) throw configError('columns.exclude', `key column \`${k.name}\` cannot be excluded`);
+    if (exclude.has(k.name))
+      throw configError('columns.exclude', `key column \`${k.name}\` cannot be excluded`);
   }
   required.forEach((name) => {
     if (!byName.has(name)) throw configError('strategy.column', `column \`${name}\` does not exist`);
@@ -81,7 +82,17 @@ export function resolveTable(
   const sqlName = qualifiedName(dialect, meta.schema, meta.name.split('.').pop()!);
   const ref = (alias: string, column: SourceColumn | string) =>
     `${alias}.${dialect.quote(typeof column === 'string' ? column : column.name)}`;
-  const decoders = columns.map((c) => [c.name, (v: unknown): FerryValue => dialect.decode(v, c)] as const);
+  const decoders = columns.map(
+    (c) => dialect.decoder?.(c) ?? ((v: unknown): FerryValue => dialect.decode(v, c)),
+  );
+  const decodeRow = compileRecord(
+    columns.map((c) => c.name),
+    decoders,
+  );
+  const keyOf = compileRecord(
+    key.map((k) => k.name),
+    key.map(() => (v: unknown) => (v === undefined ? null : (v as FerryValue))),
+  );
   return {
     capture,
     meta,
@@ -94,18 +105,42 @@ export function resolveTable(
       return c;
     },
     selectList(alias) {
-      return columns.map((c) => `${dialect.selectColumn(c, ref(alias, c))} AS ${dialect.quote(c.name)}`).join(', ');
+      return columns
+        .map((c) => `${dialect.selectColumn(c, ref(alias, c))} AS ${dialect.quote(c.name)}`)
+        .join(', ');
     },
     ref,
-    decodeRow(raw) {
-      const row: FerryRecord = {};
-      for (const [name, decode] of decoders) row[name] = decode(raw[name]);
-      return row;
-    },
-    keyOf(row) {
-      const out: FerryRecord = {};
-      for (const k of key) out[k.name] = row[k.name] ?? null;
-      return out;
-    },
+    decodeRow,
+    keyOf: keyOf as (row: FerryRecord) => FerryRecord,
   };
+}
+
+/**
+ * A function building `{ name: convert(source[name]), … }` with the names as literal keys: one object shape
+ * for every row, which V8 builds several times faster than a loop adding properties.
+ */
+function compileRecord(
+  names: readonly string[],
+  converters: readonly ((v: unknown) => FerryValue)[],
+): (source: Record<string, unknown>) => FerryRecord {
+  if (names.includes('__proto__')) {
+    return (source) => {
+      const out: FerryRecord = {};
+      names.forEach((name, i) => {
+        Object.defineProperty(out, name, {
+          value: converters[i]!(source[name]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      });
+      return out;
+    };
+  }
+  const body = names
+    .map((name, i) => `${JSON.stringify(name)}: c[${i}](s[${JSON.stringify(name)}])`)
+    .join(',\n');
+  return new Function('c', `return function record(s) { return {\n${body}\n}; };`)(converters) as (
+    source: Record<string, unknown>,
+  ) => FerryRecord;
 }

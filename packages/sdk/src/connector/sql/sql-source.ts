@@ -4,8 +4,13 @@ import type { Change, FerryRecord } from '../../changes/index.js';
 import { FerryError } from '../../errors/index.js';
 import { createCheckpointCodec, type Position } from '../checkpoint.js';
 import type { CaptureTable, PreflightCheck, SnapshotChunk, Source, SourceTable } from '../source.js';
-import { changelogDdl, installChangelog, purgeChangelog, uninstallChangelog } from '../strategies/changelog.js';
-import { changelogStrategy } from '../strategies/changelog.js';
+import {
+  changelogDdl,
+  changelogStrategy,
+  installChangelog,
+  purgeChangelog,
+  uninstallChangelog,
+} from '../strategies/changelog.js';
 import { diffStrategy } from '../strategies/diff.js';
 import { incrementingStrategy } from '../strategies/incrementing.js';
 import type { CaptureStrategy, StrategyContext } from '../strategies/strategy.js';
@@ -80,7 +85,13 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
   const now = options.now ?? Date.now;
   const refreshMs = options.schemaRefreshMs ?? 30_000;
   const strategies = new Map<string, CaptureStrategy>();
-  for (const s of [incrementingStrategy(), timestampStrategy(), changelogStrategy(), diffStrategy(), ...(options.strategies ?? [])]) {
+  for (const s of [
+    incrementingStrategy(),
+    timestampStrategy(),
+    changelogStrategy(),
+    diffStrategy(),
+    ...(options.strategies ?? []),
+  ]) {
     strategies.set(s.kind, s);
   }
   const tables = new Map<string, CachedTable>();
@@ -88,10 +99,17 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
   let closed = false;
 
   function db(): Promise<SqlDb> {
-    if (closed) return Promise.reject(new FerryError('FERRY_SOURCE_UNAVAILABLE', `The ${options.name} source is closed`));
+    if (closed)
+      return Promise.reject(
+        new FerryError('FERRY_SOURCE_UNAVAILABLE', `The ${options.name} source is closed`),
+      );
     dbPromise ??= (async () => {
       const knex = options.knex ?? (await options.createKnex?.());
-      if (!knex) throw new FerryError('FERRY_CONFIG_INVALID', `The ${options.name} source needs \`knex\` or \`createKnex\``);
+      if (!knex)
+        throw new FerryError(
+          'FERRY_CONFIG_INVALID',
+          `The ${options.name} source needs \`knex\` or \`createKnex\``,
+        );
       return {
         knex,
         async query(sql: string, bindings: readonly unknown[] = []) {
@@ -139,12 +157,17 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
       dialect,
       table: resolved,
       now,
-      readChunk: async (afterKey, limit, order) => (await readChunkRaw(sqlDb, dialect, resolved, afterKey, limit, order)).map(resolved.decodeRow),
+      readChunk: async (afterKey, limit, order) =>
+        (await readChunkRaw(sqlDb, dialect, resolved, afterKey, limit, order)).map(resolved.decodeRow),
     };
   }
 
   /** Runs `fn`; when the table shape changed under it (a column was renamed or dropped), once more with a fresh shape. */
-  async function withShape<T>(capture: CaptureTable, refresh: boolean, fn: (ctx: StrategyContext) => Promise<T>): Promise<T> {
+  async function withShape<T>(
+    capture: CaptureTable,
+    refresh: boolean,
+    fn: (ctx: StrategyContext) => Promise<T>,
+  ): Promise<T> {
     try {
       return await fn(await context(capture, refresh));
     } catch (err) {
@@ -194,11 +217,21 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
         await sqlDb.query('SELECT 1');
         checks.push({ check: 'connect', ok: true, message: `connected to ${options.name}` });
       } catch (err) {
-        return [{ check: 'connect', ok: false, message: `cannot connect to ${options.name}: ${(err as Error).message}; check host, port, user and password` }];
+        return [
+          {
+            check: 'connect',
+            ok: false,
+            message: `cannot connect to ${options.name}: ${(err as Error).message}; check host, port, user and password`,
+          },
+        ];
       }
       for (const capture of captures) checks.push(...(await preflightTable(sqlDb, capture)));
       if (captures.length > 0) {
-        checks.push({ check: 'replication', ok: true, message: 'no REPLICATION privilege or log settings needed: capture runs plain SELECTs' });
+        checks.push({
+          check: 'replication',
+          ok: true,
+          message: 'no REPLICATION privilege or log settings needed: capture runs plain SELECTs',
+        });
       }
       return checks;
     },
@@ -230,7 +263,12 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
 
   async function* snapshotChunks(
     capture: CaptureTable,
-    { chunkSize, afterKey, position, signal }: { chunkSize: number; afterKey?: FerryRecord; position: Position; signal?: AbortSignal },
+    {
+      chunkSize,
+      afterKey,
+      position,
+      signal,
+    }: { chunkSize: number; afterKey?: FerryRecord; position: Position; signal?: AbortSignal },
   ): AsyncGenerator<SnapshotChunk> {
     const strategy = strategyOf(capture);
     const ctx = await context(capture, true);
@@ -242,7 +280,14 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
     let pending = readChunkRaw(ctx.db, dialect, table, after, chunkSize, order);
     pending.catch(() => undefined);
     for (;;) {
-      const raws = await pending;
+      let raws: RawRow[];
+      try {
+        raws = await pending;
+      } catch (err) {
+        // A column renamed under a snapshot: read the shape again before the runner retries.
+        if (dialect.isUndefinedColumn(err)) tables.delete(capture.table);
+        throw err;
+      }
       const rows = raws.map(table.decodeRow);
       const done = rows.length < chunkSize;
       const lastKey = rows.length > 0 ? table.keyOf(rows[rows.length - 1]!) : after;
@@ -268,8 +313,20 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
       ctx = await context(capture, false);
     } catch (err) {
       const code = err instanceof FerryError ? err.code : undefined;
-      const check = code === 'FERRY_NOT_FOUND' ? 'table' : code === 'FERRY_CONFIG_INVALID' ? ((err as FerryError).location?.field ?? 'config') : 'discover';
-      return [{ check: check.startsWith('key') ? 'key' : check, ok: false, table: name, message: (err as Error).message }];
+      const check =
+        code === 'FERRY_NOT_FOUND'
+          ? 'table'
+          : code === 'FERRY_CONFIG_INVALID'
+            ? ((err as FerryError).location?.field ?? 'config')
+            : 'discover';
+      return [
+        {
+          check: check.startsWith('key') ? 'key' : check,
+          ok: false,
+          table: name,
+          message: (err as Error).message,
+        },
+      ];
     }
     const checks: PreflightCheck[] = [];
     try {

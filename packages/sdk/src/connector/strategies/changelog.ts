@@ -15,7 +15,13 @@ const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
 const PURGE_EVERY_MS = 10 * 60_000;
 
 /** The log's id column as a column, for parameters and decoding. */
-const LOG_ID: SourceColumn = { name: 'ferry_id', type: 'bigint', nativeType: 'bigint', nullable: false, primaryKey: true };
+const LOG_ID: SourceColumn = {
+  name: 'ferry_id',
+  type: 'bigint',
+  nativeType: 'bigint',
+  nullable: false,
+  primaryKey: true,
+};
 
 /**
  * **Trigger-maintained change log**: triggers on the table append `(ferry_id, ferry_op, ferry_at, key…)` to
@@ -48,7 +54,11 @@ export function changelogStrategy(): CaptureStrategy {
 
   // Whether the log exists is checked once per table, again at every watermark and after a failed read.
   async function ensureLog(ctx: StrategyContext, install: boolean, recheck = false): Promise<void> {
-    const names = changelogNames(ctx.dialect, ctx.table.meta, ctx.table.capture.strategy as ChangelogStrategyConfig);
+    const names = changelogNames(
+      ctx.dialect,
+      ctx.table.meta,
+      ctx.table.capture.strategy as ChangelogStrategyConfig,
+    );
     const id = `${ctx.table.meta.name}\u0000${names.logTable}`;
     if (checked.has(id) && !recheck) return;
     checked.delete(id);
@@ -66,84 +76,95 @@ export function changelogStrategy(): CaptureStrategy {
     checked.add(id);
   }
 
-
   async function readLog(ctx: StrategyContext, position: Position, limit: number): Promise<StrategyRead> {
-      const { table, dialect, db } = ctx;
-      const config = table.capture.strategy as ChangelogStrategyConfig;
-      await ensureLog(ctx, false);
-      const graceMs = config.graceMs ?? DEFAULT_GRACE_MS;
-      const gaps = parseGaps(position.gaps);
-      const last = BigInt(position.last as string);
-      const barrier = BigInt((position.barrier as string | undefined) ?? '0');
-      const tracker = new GapTracker(gaps, last, ctx.now());
-      const byKey = new Map<string, Change>();
-      const select = logSelect(ctx);
+    const { table, dialect, db } = ctx;
+    const config = table.capture.strategy as ChangelogStrategyConfig;
+    await ensureLog(ctx, false);
+    const graceMs = config.graceMs ?? DEFAULT_GRACE_MS;
+    const gaps = parseGaps(position.gaps);
+    const last = BigInt(position.last as string);
+    const barrier = BigInt((position.barrier as string | undefined) ?? '0');
+    const tracker = new GapTracker(gaps, last, ctx.now());
+    const byKey = new Map<string, Change>();
+    const select = logSelect(ctx);
 
-      const take = (raw: RawRow) => {
-        const id = BigInt(String(raw.__ferry_id));
-        const op = String(raw.__ferry_op).trim();
-        if (op === 'P' || op === 'T') {
-          if (id <= barrier) return;
-          throw new FerryError(
-            'FERRY_CURSOR_EXPIRED',
-            op === 'P'
-              ? `${table.capture.table}: the change log was purged past the cursor (entry ${id}); resnapshot`
-              : `${table.capture.table}: the table was truncated (log entry ${id}); resnapshot`,
-            { details: { logId: id.toString(), op } },
-          );
-        }
-        const key: FerryRecord = {};
-        table.key.forEach((k, i) => {
-          key[k.name] = dialect.decode(raw[`__ferry_k${i}`], k);
-        });
-        const found = Number(raw.__ferry_found) === 1;
-        const change: Change =
-          op === 'U' && found
-            ? { op: 'upsert', key, row: table.decodeRow(raw), position: `changelog:${id}` }
-            : { op: 'delete', key, position: `changelog:${id}` };
-        // Entries for one key collapse to the latest: each upsert already carries the row as it is now.
-        const k = JSON.stringify(encodeRecord(key));
-        byKey.delete(k);
-        byKey.set(k, change);
-      };
-
-      if (gaps.length > 0) {
-        const p = gapPredicate('l.ferry_id', dialect.param(LOG_ID), gaps);
-        const rows = await db.query(`${select} WHERE ${p.sql} ORDER BY l.ferry_id ${dialect.limit(limit)}`, p.bindings);
-        for (const raw of rows) {
-          tracker.fill(BigInt(String(raw.__ferry_id)));
-          take(raw);
-        }
+    const take = (raw: RawRow) => {
+      const id = BigInt(String(raw.__ferry_id));
+      const op = String(raw.__ferry_op).trim();
+      if (op === 'P' || op === 'T') {
+        if (id <= barrier) return;
+        throw new FerryError(
+          'FERRY_CURSOR_EXPIRED',
+          op === 'P'
+            ? `${table.capture.table}: the change log was purged past the cursor (entry ${id}); resnapshot`
+            : `${table.capture.table}: the table was truncated (log entry ${id}); resnapshot`,
+          { details: { logId: id.toString(), op } },
+        );
       }
-      const rows = await db.query(`${select} WHERE l.ferry_id > ${dialect.param(LOG_ID)} ORDER BY l.ferry_id ${dialect.limit(limit)}`, [
-        last.toString(),
-      ]);
+      const key: FerryRecord = {};
+      table.key.forEach((k, i) => {
+        key[k.name] = dialect.decode(raw[`__ferry_k${i}`], k);
+      });
+      const found = Number(raw.__ferry_found) === 1;
+      const change: Change =
+        op === 'U' && found
+          ? { op: 'upsert', key, row: table.decodeRow(raw), position: `changelog:${id}` }
+          : { op: 'delete', key, position: `changelog:${id}` };
+      // Entries for one key collapse to the latest: each upsert already carries the row as it is now.
+      const k = JSON.stringify(encodeRecord(key));
+      byKey.delete(k);
+      byKey.set(k, change);
+    };
+
+    if (gaps.length > 0) {
+      const p = gapPredicate('l.ferry_id', dialect.param(LOG_ID), gaps);
+      const rows = await db.query(
+        `${select} WHERE ${p.sql} ORDER BY l.ferry_id ${dialect.limit(limit)}`,
+        p.bindings,
+      );
       for (const raw of rows) {
-        tracker.forward(BigInt(String(raw.__ferry_id)));
+        tracker.fill(BigInt(String(raw.__ferry_id)));
         take(raw);
       }
-
-      const retentionMs = config.retentionMs ?? DEFAULT_RETENTION_MS;
-      const purgeKey = table.meta.name;
-      if (retentionMs > 0 && ctx.now() - (lastPurge.get(purgeKey) ?? 0) >= PURGE_EVERY_MS) {
-        lastPurge.set(purgeKey, ctx.now());
-        // Only entries at or below the position this read started from, which the runner has committed.
-        const lowestGap = gaps.reduce((m, g) => (BigInt(g[0]) - 1n < m ? BigInt(g[0]) - 1n : m), last);
-        await purgeChangelog(db, dialect, table, { throughId: lowestGap, olderThanMs: retentionMs });
-      }
-
-      return {
-        changes: [...byKey.values()],
-        position: { last: tracker.lastId.toString(), gaps: tracker.result(graceMs) as JsonValue, barrier: barrier.toString() },
-        more: rows.length === limit,
-      };
     }
+    const rows = await db.query(
+      `${select} WHERE l.ferry_id > ${dialect.param(LOG_ID)} ORDER BY l.ferry_id ${dialect.limit(limit)}`,
+      [last.toString()],
+    );
+    for (const raw of rows) {
+      tracker.forward(BigInt(String(raw.__ferry_id)));
+      take(raw);
+    }
+
+    const retentionMs = config.retentionMs ?? DEFAULT_RETENTION_MS;
+    const purgeKey = table.meta.name;
+    if (retentionMs > 0 && ctx.now() - (lastPurge.get(purgeKey) ?? 0) >= PURGE_EVERY_MS) {
+      lastPurge.set(purgeKey, ctx.now());
+      // Only entries at or below the position this read started from, which the runner has committed.
+      const lowestGap = gaps.reduce((m, g) => (BigInt(g[0]) - 1n < m ? BigInt(g[0]) - 1n : m), last);
+      await purgeChangelog(db, dialect, table, { throughId: lowestGap, olderThanMs: retentionMs });
+    }
+
+    return {
+      changes: [...byKey.values()],
+      position: {
+        last: tracker.lastId.toString(),
+        gaps: tracker.result(graceMs) as JsonValue,
+        barrier: barrier.toString(),
+      },
+      more: rows.length === limit,
+    };
+  }
 
   return {
     kind: 'changelog',
     parsePosition(position) {
-      if (typeof position.last !== 'string' || !/^\d+$/.test(position.last)) throw new TypeError('`last` is not a log id');
-      if (position.barrier !== undefined && (typeof position.barrier !== 'string' || !/^\d+$/.test(position.barrier))) {
+      if (typeof position.last !== 'string' || !/^\d+$/.test(position.last))
+        throw new TypeError('`last` is not a log id');
+      if (
+        position.barrier !== undefined &&
+        (typeof position.barrier !== 'string' || !/^\d+$/.test(position.barrier))
+      ) {
         throw new TypeError('`barrier` is not a log id');
       }
       parseGaps(position.gaps);
@@ -185,7 +206,12 @@ export function changelogStrategy(): CaptureStrategy {
         },
       ];
       if (status.logTable && status.triggers) {
-        checks.push({ check: 'changelog', ok: true, table, message: `change log ${names.logTable} and its triggers are installed` });
+        checks.push({
+          check: 'changelog',
+          ok: true,
+          table,
+          message: `change log ${names.logTable} and its triggers are installed`,
+        });
       } else if (config.install) {
         checks.push({
           check: 'changelog',
@@ -207,7 +233,11 @@ export function changelogStrategy(): CaptureStrategy {
 }
 
 /** Names of the log objects for a table: `<table>_ferry_log`, triggers `<table>_ferry_…`. */
-export function changelogNames(dialect: SqlDialect, meta: SourceTable, config: ChangelogStrategyConfig): ChangelogNames {
+export function changelogNames(
+  dialect: SqlDialect,
+  meta: SourceTable,
+  config: ChangelogStrategyConfig,
+): ChangelogNames {
   const table = meta.name.split('.').pop()!;
   // Leave room for the longest suffix a dialect appends to the trigger prefix (`_trunc`, `_fn`).
   const max = dialect.changelog.maxIdentifierLength;
@@ -239,7 +269,11 @@ export async function installChangelog(db: SqlDb, dialect: SqlDialect, table: Re
 }
 
 /** Drops the triggers, functions and log table. */
-export async function uninstallChangelog(db: SqlDb, dialect: SqlDialect, table: ResolvedTable): Promise<void> {
+export async function uninstallChangelog(
+  db: SqlDb,
+  dialect: SqlDialect,
+  table: ResolvedTable,
+): Promise<void> {
   const names = changelogNames(dialect, table.meta, table.capture.strategy as ChangelogStrategyConfig);
   for (const statement of dialect.changelog.uninstall(names)) await db.query(statement);
 }
@@ -263,21 +297,29 @@ export async function purgeChangelog(
     conditions.push(`ferry_id <= ${dialect.param(LOG_ID)}`);
     bindings.push(options.throughId.toString());
   }
-  if (options.olderThanMs !== undefined) conditions.push(`ferry_at < ${dialect.clockMinus('timestamptz', options.olderThanMs)}`);
+  if (options.olderThanMs !== undefined)
+    conditions.push(`ferry_at < ${dialect.clockMinus('timestamptz', options.olderThanMs)}`);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   return db.knex.transaction(async (trx) => {
-    const q = async (sql: string, b: readonly unknown[] = []) => dialect.rows(await trx.raw(sql, b as Knex.RawBinding[]));
+    const q = async (sql: string, b: readonly unknown[] = []) =>
+      dialect.rows(await trx.raw(sql, b as Knex.RawBinding[]));
     const [row] = await q(`SELECT max(ferry_id) AS x FROM ${log} ${where}`, bindings);
     if (row?.x == null) return undefined;
     const through = BigInt(String(row.x));
     await q(`DELETE FROM ${log} WHERE ferry_id <= ${dialect.param(LOG_ID)}`, [through.toString()]);
-    await q(`INSERT INTO ${log} (ferry_id, ferry_op) VALUES (${dialect.param(LOG_ID)}, 'P')`, [through.toString()]);
+    await q(`INSERT INTO ${log} (ferry_id, ferry_op) VALUES (${dialect.param(LOG_ID)}, 'P')`, [
+      through.toString(),
+    ]);
     return through;
   });
 }
 
 function logSql(ctx: StrategyContext): string {
-  const names = changelogNames(ctx.dialect, ctx.table.meta, ctx.table.capture.strategy as ChangelogStrategyConfig);
+  const names = changelogNames(
+    ctx.dialect,
+    ctx.table.meta,
+    ctx.table.capture.strategy as ChangelogStrategyConfig,
+  );
   return qualifiedName(ctx.dialect, names.schema, names.logTable);
 }
 
@@ -285,7 +327,9 @@ function logSql(ctx: StrategyContext): string {
 function logSelect(ctx: StrategyContext): string {
   const { table, dialect } = ctx;
   const q = dialect.quote;
-  const keys = table.key.map((k, i) => `${dialect.selectColumn(k, table.ref('l', k))} AS ${q(`__ferry_k${i}`)}`).join(', ');
+  const keys = table.key
+    .map((k, i) => `${dialect.selectColumn(k, table.ref('l', k))} AS ${q(`__ferry_k${i}`)}`)
+    .join(', ');
   const join = table.key.map((k) => `${table.ref('t', k)} = ${table.ref('l', k)}`).join(' AND ');
   const found = `CASE WHEN ${table.ref('t', table.key[0]!)} IS NULL THEN 0 ELSE 1 END`;
   return `SELECT l.ferry_id AS ${q('__ferry_id')}, l.ferry_op AS ${q('__ferry_op')}, ${keys}, ${found} AS ${q('__ferry_found')}, ${table.selectList('t')} FROM ${logSql(ctx)} l LEFT JOIN ${table.sqlName} t ON ${join}`;

@@ -24,7 +24,10 @@ export interface StateEntry {
 
 /** Hash of a row's captured values (22 base64url characters of SHA-256). */
 export function rowHash(row: FerryRecord): string {
-  return createHash('sha256').update(JSON.stringify(encodeRecord(row))).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(JSON.stringify(encodeRecord(row)))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** A state line for a key and hash. */
@@ -42,7 +45,9 @@ export class StateReader {
   private constructor(path: string | undefined, length: number) {
     if (path && length > 0) {
       this.stream = createReadStream(path, { start: 0, end: length - 1 });
-      this.lines = createInterface({ input: this.stream, crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]();
+      this.lines = createInterface({ input: this.stream, crlfDelay: Number.POSITIVE_INFINITY })[
+        Symbol.asyncIterator
+      ]();
     }
   }
 
@@ -147,7 +152,8 @@ export function compareKeys(a: readonly FerryValue[], b: readonly FerryValue[]):
 function compareValues(a: FerryValue, b: FerryValue): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
   if (isNumeric(a) && isNumeric(b)) return compareNumeric(a, b);
-  if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+  if (typeof a === 'string' && typeof b === 'string')
+    return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
   if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b);
   if (a instanceof Timestamp && b instanceof Timestamp) return cmp(timestampSortKey(a), timestampSortKey(b));
   if (a instanceof DateOnly && b instanceof DateOnly) return cmp(a.iso, b.iso);
@@ -165,14 +171,21 @@ function isNumeric(v: FerryValue): v is number | bigint | Decimal {
 
 function compareNumeric(a: number | bigint | Decimal, b: number | bigint | Decimal): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a !== 'object' && typeof b !== 'object' && Number.isInteger(Number(a)) && Number.isInteger(Number(b))) {
+  if (
+    typeof a !== 'object' &&
+    typeof b !== 'object' &&
+    Number.isInteger(Number(a)) &&
+    Number.isInteger(Number(b))
+  ) {
     return cmp(BigInt(a), BigInt(b));
   }
   return compareDecimalText(decimalText(a), decimalText(b));
 }
 
 function decimalText(v: number | bigint | Decimal): string {
-  return v instanceof Decimal ? v.value : new Decimal(typeof v === 'number' ? v.toFixed(20) : v.toString()).value;
+  return v instanceof Decimal
+    ? v.value
+    : new Decimal(typeof v === 'number' ? v.toFixed(20) : v.toString()).value;
 }
 
 /** Compares canonical decimal texts numerically. */

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Change, decodeValue, type EncodedValue, encodeValue, type FerryRecord, type FerryValue } from '../../changes/index.js';
+import {
+  type Change,
+  decodeValue,
+  type EncodedValue,
+  encodeValue,
+  type FerryRecord,
+  type FerryValue,
+} from '../../changes/index.js';
 import { FerryError } from '../../errors/index.js';
 import type { JsonValue, Position } from '../checkpoint.js';
 import type { DiffStrategyConfig, PreflightCheck } from '../source.js';
@@ -54,7 +61,8 @@ export function diffStrategy(): CaptureStrategy {
     const afterJson = JSON.stringify(scan?.after ?? null);
     const written = scan?.written ?? 0;
     const cached = passes.get(id);
-    if (cached && cached.gen === gen && cached.afterJson === afterJson && cached.written === written) return cached;
+    if (cached && cached.gen === gen && cached.afterJson === afterJson && cached.written === written)
+      return cached;
     await cached?.close();
     passes.delete(id);
 
@@ -62,10 +70,16 @@ export function diffStrategy(): CaptureStrategy {
     await mkdir(dir, { recursive: true });
     if (!scan) await removeOtherGenerations(dir, id, [gen, gen + 1]);
     const expired = (what: string) =>
-      new FerryError('FERRY_CURSOR_EXPIRED', `${ctx.table.capture.table}: diff state ${what} is missing or shorter than the cursor says; resnapshot`, {
-        details: { stateDir: dir },
-      });
-    const reader = forSnapshot ? undefined : await StateReader.open(statePath(dir, id, gen), position.length as number);
+      new FerryError(
+        'FERRY_CURSOR_EXPIRED',
+        `${ctx.table.capture.table}: diff state ${what} is missing or shorter than the cursor says; resnapshot`,
+        {
+          details: { stateDir: dir },
+        },
+      );
+    const reader = forSnapshot
+      ? undefined
+      : await StateReader.open(statePath(dir, id, gen), position.length as number);
     if (!forSnapshot && !reader) throw expired(statePath(dir, id, gen));
     const writer = await StateWriter.open(statePath(dir, id, gen + 1), written);
     if (!writer) {
@@ -75,7 +89,8 @@ export function diffStrategy(): CaptureStrategy {
     if (reader && scan?.after) {
       // Resuming mid-pass in a new process: skip what the merge already passed.
       const after = scan.after.map(decodeValue);
-      for (let e = await reader.peek(); e && compareKeys(e.key, after) <= 0; e = await reader.peek()) reader.next();
+      for (let e = await reader.peek(); e && compareKeys(e.key, after) <= 0; e = await reader.peek())
+        reader.next();
     }
     const pass: Pass = {
       gen,
@@ -97,9 +112,13 @@ export function diffStrategy(): CaptureStrategy {
     kind: 'diff',
     snapshotOrder: 'binary',
     parsePosition(position) {
-      if (typeof position.gen !== 'number' || typeof position.length !== 'number') throw new TypeError('position has no gen/length');
+      if (typeof position.gen !== 'number' || typeof position.length !== 'number')
+        throw new TypeError('position has no gen/length');
       const scan = position.scan as { after?: unknown; written?: unknown } | undefined;
-      if (scan !== undefined && (typeof scan !== 'object' || scan === null || typeof scan.written !== 'number')) {
+      if (
+        scan !== undefined &&
+        (typeof scan !== 'object' || scan === null || typeof scan.written !== 'number')
+      ) {
         throw new TypeError('scan is not valid');
       }
       if (scan?.after) (scan.after as EncodedValue[]).map(decodeValue);
@@ -123,7 +142,9 @@ export function diffStrategy(): CaptureStrategy {
         return { gen: pass.gen + 1, length: written };
       }
       pass.written = written;
-      const after = last ? (last.map(encodeValue) as JsonValue) : ((position.scan as { after: JsonValue } | undefined)?.after ?? null);
+      const after = last
+        ? (last.map(encodeValue) as JsonValue)
+        : ((position.scan as { after: JsonValue } | undefined)?.after ?? null);
       pass.afterJson = JSON.stringify(after);
       return { gen: pass.gen, length: position.length as number, scan: { after, written } };
     },
@@ -133,12 +154,17 @@ export function diffStrategy(): CaptureStrategy {
       const { table } = ctx;
       const changes: Change[] = [];
       const chunkSize = Math.max(limit, 100);
-      let after: FerryValue[] | undefined = pass.afterJson === 'null' ? undefined : (JSON.parse(pass.afterJson) as EncodedValue[]).map(decodeValue);
+      let after: FerryValue[] | undefined =
+        pass.afterJson === 'null'
+          ? undefined
+          : (JSON.parse(pass.afterJson) as EncodedValue[]).map(decodeValue);
       let tableDone = false;
       let stopped = false;
 
       for (let chunks = 0; chunks < MAX_SCAN_CHUNKS && !stopped; chunks++) {
-        const afterKey = after ? Object.fromEntries(table.key.map((k, i) => [k.name, after![i] ?? null])) : undefined;
+        const afterKey = after
+          ? Object.fromEntries(table.key.map((k, i) => [k.name, after![i] ?? null]))
+          : undefined;
         const rows = await ctx.readChunk(afterKey, chunkSize, 'binary');
         for (const row of rows) {
           const key = keyValues(table, row);
@@ -150,7 +176,11 @@ export function diffStrategy(): CaptureStrategy {
             );
           }
           // Old keys below this row are gone from the table.
-          for (let old = await reader.peek(); old && compareKeys(old.key, key) < 0; old = await reader.peek()) {
+          for (
+            let old = await reader.peek();
+            old && compareKeys(old.key, key) < 0;
+            old = await reader.peek()
+          ) {
             if (changes.length >= limit) break;
             changes.push({ op: 'delete', key: keyRecord(table, old.key) });
             after = old.key;
@@ -193,8 +223,14 @@ export function diffStrategy(): CaptureStrategy {
         await pass.close();
         passes.delete(tableId(table));
         // Nothing changed: the new state equals the old one, so keep the old and commit nothing.
-        if (!pass.changed) return { changes, position: { gen: pass.gen, length: position.length as number }, more: false };
-        const read: StrategyRead = { changes, position: { gen: pass.gen + 1, length: written }, more: false, commit: true };
+        if (!pass.changed)
+          return { changes, position: { gen: pass.gen, length: position.length as number }, more: false };
+        const read: StrategyRead = {
+          changes,
+          position: { gen: pass.gen + 1, length: written },
+          more: false,
+          commit: true,
+        };
         return read;
       }
       const afterJson = after ? (after.map(encodeValue) as JsonValue) : null;
@@ -220,7 +256,12 @@ export function diffStrategy(): CaptureStrategy {
       try {
         await mkdir(dir, { recursive: true });
       } catch (err) {
-        checks.push({ check: 'diff-state', ok: false, table, message: `cannot create state directory ${dir}: ${(err as Error).message}` });
+        checks.push({
+          check: 'diff-state',
+          ok: false,
+          table,
+          message: `cannot create state directory ${dir}: ${(err as Error).message}`,
+        });
       }
       return checks;
     },
@@ -253,7 +294,8 @@ async function removeOtherGenerations(dir: string, id: string, keep: number[]): 
   const names = await readdir(dir).catch(() => [] as string[]);
   const keepNames = new Set(keep.map((g) => `${id}.${g}.state`));
   for (const name of names) {
-    if (name.startsWith(`${id}.`) && name.endsWith('.state') && !keepNames.has(name)) await rm(join(dir, name), { force: true });
+    if (name.startsWith(`${id}.`) && name.endsWith('.state') && !keepNames.has(name))
+      await rm(join(dir, name), { force: true });
   }
 }
 
@@ -261,9 +303,13 @@ function keyValues(table: ResolvedTable, row: FerryRecord): FerryValue[] {
   return table.key.map((k) => {
     const v = row[k.name] ?? null;
     if (v === null) {
-      throw new FerryError('FERRY_CONFIG_INVALID', `${table.capture.table}: key column \`${k.name}\` is NULL in a row; the diff key must never be NULL`, {
-        location: { field: 'key' },
-      });
+      throw new FerryError(
+        'FERRY_CONFIG_INVALID',
+        `${table.capture.table}: key column \`${k.name}\` is NULL in a row; the diff key must never be NULL`,
+        {
+          location: { field: 'key' },
+        },
+      );
     }
     return v;
   });

@@ -82,7 +82,11 @@ export class GapTracker {
 }
 
 /** `col BETWEEN ? AND ? OR …` over the gaps, with bindings. */
-export function gapPredicate(columnSql: string, param: string, gaps: readonly Gap[]): { sql: string; bindings: string[] } {
+export function gapPredicate(
+  columnSql: string,
+  param: string,
+  gaps: readonly Gap[],
+): { sql: string; bindings: string[] } {
   const bindings: string[] = [];
   const parts = gaps.map(([lo, hi]) => {
     bindings.push(lo, hi);

@@ -1,6 +1,6 @@
 import { type Change, decodeValue, encodeValue, type FerryValue } from '../../changes/index.js';
 import { FerryError } from '../../errors/index.js';
-import type { JsonValue, Position } from '../checkpoint.js';
+import type { JsonValue } from '../checkpoint.js';
 import type { IncrementingStrategyConfig, PreflightCheck, SourceColumn } from '../source.js';
 import { GapTracker, gapPredicate, parseGaps } from './gaps.js';
 import type { CaptureStrategy, StrategyContext } from './strategy.js';
@@ -44,7 +44,10 @@ export function incrementingStrategy(): CaptureStrategy {
         );
         if (rows.length === 0) return { last: null, gaps: [] };
         const low = toBigInt(dialect.decode(rows[rows.length - 1]!.v, column));
-        return { last: encodeValue(column.type === 'int' ? Number(low - 1n) : low - 1n) as JsonValue, gaps: [] };
+        return {
+          last: encodeValue(column.type === 'int' ? Number(low - 1n) : low - 1n) as JsonValue,
+          gaps: [],
+        };
       }
       const rows = await db.query(`SELECT max(${col}) AS v FROM ${table.sqlName} t`);
       const max = dialect.decode(rows[0]?.v ?? null, column);
@@ -58,7 +61,9 @@ export function incrementingStrategy(): CaptureStrategy {
       const col = table.ref('t', column);
       const last = position.last === null || position.last === undefined ? null : decodeValue(position.last);
       const integer = isInteger(column) && graceMs > 0;
-      const tracker = integer ? new GapTracker(parseGaps(position.gaps), last === null ? -1n : toBigInt(last), ctx.now()) : undefined;
+      const tracker = integer
+        ? new GapTracker(parseGaps(position.gaps), last === null ? -1n : toBigInt(last), ctx.now())
+        : undefined;
       const changes: Change[] = [];
       const upsert = (raw: Record<string, unknown>) => {
         const row = table.decodeRow(raw);

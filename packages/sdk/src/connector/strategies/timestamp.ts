@@ -1,4 +1,11 @@
-import { type Change, decodeRecord, decodeValue, encodeRecord, encodeValue, type FerryRecord } from '../../changes/index.js';
+import {
+  type Change,
+  decodeRecord,
+  decodeValue,
+  encodeRecord,
+  encodeValue,
+  type FerryRecord,
+} from '../../changes/index.js';
 import type { JsonValue } from '../checkpoint.js';
 import type { PreflightCheck, SourceColumn, TimestampStrategyConfig } from '../source.js';
 import { afterPredicate } from '../sql/keyset.js';
@@ -59,7 +66,10 @@ export function timestampStrategy(): CaptureStrategy {
         where = `${tsSql} >= ${dialect.param(column)}`;
         bindings = [dialect.encodeParam(lastTs, column)];
       } else {
-        const p = afterPredicate(dialect, [{ column, sql: tsSql }, ...keyCols], { ...lastKey, [column.name]: lastTs });
+        const p = afterPredicate(dialect, [{ column, sql: tsSql }, ...keyCols], {
+          ...lastKey,
+          [column.name]: lastTs,
+        });
         where = p.sql;
         bindings = p.bindings;
       }

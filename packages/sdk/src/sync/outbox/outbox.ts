@@ -232,7 +232,9 @@ export class Outbox {
       const lastEpoch = last?.epoch ?? state.epoch;
       const lastSeq = last?.seq ?? state.ackedSeq;
       const fresh = lastEpoch === 0;
-      const epoch = fresh ? 1 : request.newEpoch ? lastEpoch + 1 : lastEpoch;
+      // A new stream starts at an epoch above any an earlier installation of this sender could have used
+      // (milliseconds since 1970), so a reinstalled outbox never reuses positions the hub already holds.
+      const epoch = fresh ? Date.now() : request.newEpoch ? lastEpoch + 1 : lastEpoch;
       const seq = fresh || request.newEpoch ? 0 : lastSeq + 1;
       const sealed = await request.seal({ epoch, seq });
       const meta = {

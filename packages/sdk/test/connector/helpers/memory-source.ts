@@ -42,7 +42,13 @@ export class MemorySource implements Source {
     return [
       {
         name: 't',
-        columns: this.columns.map((name) => ({ name, type: name === 'id' ? 'int' : 'text', nativeType: 'x', nullable: name !== 'id', primaryKey: name === 'id' })),
+        columns: this.columns.map((name) => ({
+          name,
+          type: name === 'id' ? 'int' : 'text',
+          nativeType: 'x',
+          nullable: name !== 'id',
+          primaryKey: name === 'id',
+        })),
         primaryKey: ['id'],
       },
     ];
@@ -55,18 +61,32 @@ export class MemorySource implements Source {
   }
   private row(id: number) {
     const r = this.rows.get(id)!;
-    return Object.fromEntries(this.columns.map((c) => [c, (r as Record<string, unknown>)[c] ?? null])) as Record<string, string | number | null>;
+    return Object.fromEntries(
+      this.columns.map((c) => [c, (r as Record<string, unknown>)[c] ?? null]),
+    ) as Record<string, string | number | null>;
   }
-  async *snapshot(_t: CaptureTable, o: { chunkSize: number; afterKey?: Record<string, unknown>; position: Position }): AsyncGenerator<SnapshotChunk> {
+  async *snapshot(
+    _t: CaptureTable,
+    o: { chunkSize: number; afterKey?: Record<string, unknown>; position: Position },
+  ): AsyncGenerator<SnapshotChunk> {
     this.snapshotCalls++;
     let after = (o.afterKey?.id as number | undefined) ?? Number.NEGATIVE_INFINITY;
     for (;;) {
       this.maybeFail();
-      const ids = [...this.rows.keys()].filter((id) => id > after).sort((a, b) => a - b).slice(0, o.chunkSize);
+      const ids = [...this.rows.keys()]
+        .filter((id) => id > after)
+        .sort((a, b) => a - b)
+        .slice(0, o.chunkSize);
       const changes: Change[] = ids.map((id) => ({ op: 'upsert', key: { id }, row: this.row(id) }));
       const done = ids.length < o.chunkSize;
       const last = ids[ids.length - 1];
-      yield { changes, ...(last === undefined ? {} : { lastKey: { id: last } }), position: o.position, done, columns: [...this.columns] };
+      yield {
+        changes,
+        ...(last === undefined ? {} : { lastKey: { id: last } }),
+        position: o.position,
+        done,
+        columns: [...this.columns],
+      };
       if (done) return;
       after = last!;
     }
@@ -77,9 +97,16 @@ export class MemorySource implements Source {
     if (seq < this.purgedThrough) throw new FerryError('FERRY_CURSOR_EXPIRED', 'purged');
     const entries = this.log.slice(seq, seq + limit);
     const changes: Change[] = entries.map((e) =>
-      e.op === 'U' && this.rows.has(e.id) ? { op: 'upsert', key: { id: e.id }, row: this.row(e.id) } : { op: 'delete', key: { id: e.id } },
+      e.op === 'U' && this.rows.has(e.id)
+        ? { op: 'upsert', key: { id: e.id }, row: this.row(e.id) }
+        : { op: 'delete', key: { id: e.id } },
     );
-    return { changes, position: { seq: seq + entries.length }, more: entries.length === limit, columns: [...this.columns] };
+    return {
+      changes,
+      position: { seq: seq + entries.length },
+      more: entries.length === limit,
+      columns: [...this.columns],
+    };
   }
   private maybeFail(): void {
     if (this.failReads > 0) {

@@ -1,0 +1,15 @@
+import { DateOnly, Decimal, encodeChanges, Timestamp, type Change } from '@ferry/sdk';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+const batch = (first: number): Change[] => Array.from({ length: 1000 }, (_, i) => { const id = BigInt(first + i); return { op: 'upsert' as const, key: { id }, row: { id, name: i % 2 ? '张三' : '李四·欧阳', address: `山东省济南市历下区泉城路${first + i}号（政务服务中心）`, amount: new Decimal(`${first + i}.50`), born: new DateOnly('1990-01-11'), updated: new Timestamp('2026-11-26T08:00:00.123456+08:00') } }; });
+const content = Buffer.from(encodeChanges(batch(0)));
+const segs = [] as Buffer[];
+for (let at = 0; at < content.length; at += 65536) segs.push(deflateRawSync(content.subarray(at, at + 65536)));
+const bench = (label: string, fn: () => unknown) => { for (let i = 0; i < 20; i++) fn(); const t = performance.now(); for (let i = 0; i < 100; i++) fn(); console.log(label.padEnd(34), ((performance.now() - t) / 100).toFixed(3), 'ms'); };
+bench('inflate segs w/ maxOutputLength', () => segs.map((s) => inflateRawSync(s, { maxOutputLength: 65536 })));
+bench('inflate segs plain', () => segs.map((s) => inflateRawSync(s)));
+bench('deflate segs', () => { for (let at = 0; at < content.length; at += 65536) deflateRawSync(content.subarray(at, at + 65536)); });
+bench('deflate whole level1', () => deflateRawSync(content, { level: 1 }));
+console.log(segs.map((s) => s.length), deflateRawSync(content, { level: 1 }).length);
+bench('inflate max+chunk 64K', () => segs.map((s) => inflateRawSync(s, { maxOutputLength: 65536, chunkSize: 65536 })));
+bench('inflate max 65537+chunk 64K+1', () => segs.map((s) => inflateRawSync(s, { maxOutputLength: 65536 + 1024, chunkSize: 65536 + 1024 })));
+bench('inflate max 1MiB', () => segs.map((s) => inflateRawSync(s, { maxOutputLength: 1 << 20 })));
