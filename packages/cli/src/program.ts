@@ -1,7 +1,10 @@
 // The `ferry` command tree, and running it with errors mapped to one line and an exit code.
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerCatalogCommands } from './commands/catalog.js';
+import { registerConnectorCommands } from './commands/connector.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerHubCommands } from './commands/hub.js';
 import { registerPkiCommands } from './commands/pki.js';
 import { ExitCode, exitCodeFor, formatError } from './util/errors.js';
 import { type CliIo, processIo } from './util/io.js';
@@ -24,8 +27,11 @@ export function createProgram(io: CliIo = processIo()): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
+  registerConnectorCommands(program, io);
+  registerCatalogCommands(program, io);
   registerPkiCommands(program, io);
   registerDemoCommand(program, io);
+  registerHubCommands(program, io);
   // Subcommands inherit the output and exit behaviour.
   for (const command of allCommands(program)) {
     command.configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }).exitOverride();

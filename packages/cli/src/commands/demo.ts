@@ -13,7 +13,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description(
-      'run the exchange loop locally: PKI, seal, open, refusals, streaming, for the INTL and GM suites',
+      'run the exchange loop locally: PKI, envelopes, refusals, streaming, then a platform with catalog, send and pull, for the INTL and GM suites',
     )
     .addOption(
       new Option('--suite <suite>', 'which cipher suites to run')
@@ -21,6 +21,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         .default('both'),
     )
     .option('--stream-mib <mib>', 'size of the streamed payload in MiB', positiveNumber, 16)
+    .option('--rows <n>', 'rows the provider sends through the platform', positiveNumber, 2000)
     .option('--keep', 'keep the working directory (certificates, keys, frames) to look at afterwards', false)
     .option('--dir <dir>', 'parent directory of the working directory (default: the system temp dir)')
     .action(async (opts) => {
@@ -28,7 +29,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       const workDir = await mkdtemp(join(opts.dir ? resolve(opts.dir) : tmpdir(), 'ferry-demo-'));
       let outcome: Awaited<ReturnType<typeof runDemo>>;
       try {
-        outcome = await runDemo(workDir, { streamMiB: opts.streamMib, suites }, io);
+        outcome = await runDemo(workDir, { streamMiB: opts.streamMib, rows: opts.rows, suites }, io);
       } finally {
         if (!opts.keep) await rm(workDir, { recursive: true, force: true });
       }

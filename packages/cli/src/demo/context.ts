@@ -1,6 +1,7 @@
 // What the demo's steps share: the working directory, the parties of one cipher suite, and what earlier
 // steps produced. New steps (a hub, a connector, a subscription) add their fields here.
-import type { Identity, KeyAlgorithm, ReplayGuard, SuiteName, TrustStore } from '@ferry/sdk';
+import type { Hub } from '@ferry/hub';
+import type { Certificate, Identity, KeyAlgorithm, PrivateKey, ReplayGuard, SuiteName, TrustStore } from '@ferry/sdk';
 
 /** One cipher suite the demo runs through. */
 export interface DemoSuite {
@@ -28,6 +29,8 @@ export const DEMO_SUITES: readonly DemoSuite[] = [
 export interface DemoOptions {
   /** Size of the streamed payload in MiB. */
   streamMiB: number;
+  /** Rows the provider sends through the hub. */
+  rows: number;
   suites: readonly DemoSuite[];
 }
 
@@ -38,8 +41,17 @@ export interface SuiteContext {
   /** This suite's working directory (CA and department files, frames). */
   dir: string;
   trust?: TrustStore;
+  ca?: { certificate: Certificate; privateKey: PrivateKey };
   provider?: Identity;
   consumer?: Identity;
+  /** The platform's own identity and the department that reviews catalog entries. */
+  hubIdentity?: Identity;
+  reviewer?: Identity;
+  /** The running hub of the loop steps. */
+  hub?: Hub;
+  hubUrl?: string;
+  /** Run when the suite ends, whatever happened (stops the hub, closes clients). */
+  cleanup: (() => Promise<void>)[];
   /** The frame the `seal` step produced, and where it was written. */
   frame?: Uint8Array;
   framePath?: string;

@@ -7,6 +7,7 @@ import type { CliIo } from '../util/io.js';
 import { displayWidth, formatDuration, padEnd } from '../util/text.js';
 import type { DemoOptions, DemoStep, SuiteContext } from './context.js';
 import { openRows, refuseReplay, refuseTampered, refuseWrongReceiver, sealRows } from './exchange.js';
+import { pullChanges, refuseUnshared, registerCatalog, sendChanges, startHub } from './hub-loop.js';
 import { CONSUMER, PROVIDER } from './sample-data.js';
 import { setupPki } from './setup-pki.js';
 import { streamLarge } from './stream.js';
@@ -20,6 +21,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   refuseTampered,
   refuseWrongReceiver,
   streamLarge,
+  startHub,
+  registerCatalog,
+  sendChanges,
+  pullChanges,
+  refuseUnshared,
 ];
 
 /** Outcome of a demo run. */
@@ -36,7 +42,7 @@ export async function runDemo(workDir: string, options: DemoOptions, io: CliIo):
   const nameWidth = Math.max(...DEMO_STEPS.map((s) => displayWidth(s.name)));
   const started = performance.now();
 
-  out(`Ferry demo: ${PROVIDER.name} shares rows with ${CONSUMER.name} through signed, encrypted envelopes`);
+  out(`Ferry demo: ${PROVIDER.name} shares rows with ${CONSUMER.name} through the exchange platform, in signed, encrypted envelopes`);
   out(`  ${padEnd(PROVIDER.name, 8)}  ${PROVIDER.code}  provider (数据提供方)`);
   out(`  ${padEnd(CONSUMER.name, 8)}  ${CONSUMER.code}  consumer (数据使用方)`);
   out(`  work dir  ${workDir}`);
@@ -44,7 +50,7 @@ export async function runDemo(workDir: string, options: DemoOptions, io: CliIo):
   for (const suite of options.suites) {
     out();
     out(`${suite.name} suite  ·  ${suite.primitives}`);
-    const ctx: SuiteContext = { suite, options, dir: join(workDir, suite.name.toLowerCase()) };
+    const ctx: SuiteContext = { suite, options, dir: join(workDir, suite.name.toLowerCase()), cleanup: [] };
     await mkdir(ctx.dir, { recursive: true });
     let failed = false;
     for (const step of DEMO_STEPS) {
@@ -72,6 +78,7 @@ export async function runDemo(workDir: string, options: DemoOptions, io: CliIo):
         if (io.env.FERRY_DEBUG === '1' && err instanceof Error) io.stderr(`${err.stack}\n`);
       }
     }
+    for (const release of ctx.cleanup.reverse()) await release().catch(() => {});
   }
 
   out();

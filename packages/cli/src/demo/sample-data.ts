@@ -25,6 +25,20 @@ export const CONSUMER: DemoDepartment = {
   code: makeCreditCode('11', '510000', 'MB234567'),
 };
 
+/** The department that reviews catalog entries and applications (审核方). */
+export const REVIEWER: DemoDepartment = {
+  name: '省大数据局',
+  organization: '某省大数据发展管理局',
+  code: makeCreditCode('11', '510000', 'MB345678'),
+};
+
+/** The exchange platform itself (共享平台). */
+export const PLATFORM: DemoDepartment = {
+  name: '共享平台',
+  organization: '某省政务信息资源共享平台',
+  code: makeCreditCode('12', '510000', 'MB456789'),
+};
+
 /** The resource the rows belong to: 人口基本信息 (an illustrative 信息资源代码, 基础信息资源 · 人口). */
 export const RESOURCE = { code: '101001/000001', name: '人口基本信息' };
 

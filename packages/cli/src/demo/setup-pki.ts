@@ -7,7 +7,7 @@ import { loadIdentity, TrustStore } from '@ferry/sdk';
 import { initCa } from '../pki/ca-files.js';
 import { issueDepartment } from '../pki/issue-department.js';
 import type { DemoStep } from './context.js';
-import { CONSUMER, type DemoDepartment, PROVIDER } from './sample-data.js';
+import { CONSUMER, type DemoDepartment, PLATFORM, PROVIDER, REVIEWER } from './sample-data.js';
 
 export const setupPki: DemoStep = {
   name: 'pki',
@@ -39,7 +39,12 @@ export const setupPki: DemoStep = {
     };
     ctx.provider = await load(PROVIDER);
     ctx.consumer = await load(CONSUMER);
+    ctx.reviewer = await load(REVIEWER);
+    ctx.hubIdentity = await load(PLATFORM);
     ctx.trust = new TrustStore([ca.certificate]);
-    return { summary: `dev CA + certificates for ${PROVIDER.name} and ${CONSUMER.name}` };
+    ctx.ca = { certificate: ca.certificate, privateKey: ca.privateKey };
+    return {
+      summary: `dev CA + certificates for ${PROVIDER.name}, ${CONSUMER.name}, ${REVIEWER.name} and the platform`,
+    };
   },
 };

@@ -66,6 +66,13 @@ export interface Source {
   /** Encodes and decodes cursors (the strings the sink stores per resource). */
   readonly checkpoint: CheckpointCodec;
 
+  /**
+   * About how many rows the table holds, for progress display only (a snapshot's progress bar): an exact
+   * count for small tables, the database's statistics for large ones. Must be cheap — never a full scan
+   * of a large table — and may be wrong; `undefined` when the source cannot tell.
+   */
+  estimateRows?(table: CaptureTable): Promise<number | undefined>;
+
   /** Releases connections, file handles and timers. Safe to call twice. */
   close?(): Promise<void>;
 }

@@ -91,7 +91,8 @@ export async function open(frame: Uint8Array, options: OpenOptions): Promise<Ope
     if (segment.final) innerSignature = opener.final(segment.sealed, sender.certificate.publicKey);
     else parts.push(opener.data(segment.sealed));
   }
-  const content = Buffer.concat(parts);
+  // One data segment (any content up to the segment size) is returned as decrypted, without a copy.
+  const content = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   const rows = header.content.type === NDJSON ? decodeRows(content) : undefined;
   if (rows && header.content.rows !== null && rows.length !== header.content.rows) {
     throw new FerryError('FERRY_ENVELOPE_MALFORMED', `The header announces ${header.content.rows} rows; ${rows.length} arrived`);

@@ -38,10 +38,5 @@ export async function seal(options: SealOptions & SealContent): Promise<Uint8Arr
     throw new FerryError('FERRY_INVALID_ARGUMENT', 'seal needs `rows` (an array) or `bytes` (a Uint8Array)');
   }
   const { header, suite, contentKey } = prepareSeal(options, { type, rows });
-  const writer = new FrameWriter(header, suite, contentKey, options.from.privateKey);
-  const parts: Buffer[] = [writer.start()];
-  const size = header.content.segment;
-  for (let at = 0; at < content.length; at += size) parts.push(writer.segment(content.subarray(at, at + size)));
-  parts.push(writer.finish());
-  return Buffer.concat(parts);
+  return new FrameWriter(header, suite, contentKey, options.from.privateKey).whole(content);
 }

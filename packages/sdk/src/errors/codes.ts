@@ -42,6 +42,8 @@ export const FerryErrorCodes = {
   FERRY_CURSOR_EXPIRED:
     'A connector cursor can no longer be served (change log purged past it, state lost, table truncated)',
   FERRY_SOURCE_UNAVAILABLE: 'A source database or driver could not be reached or loaded',
+  FERRY_PREFLIGHT_FAILED:
+    'A connector check found a problem that would stop capture or delivery (each one is listed with what to do)',
 
   // Transport
   FERRY_HTTP_REJECTED: 'The platform rejected a request permanently (do not retry)',

@@ -233,7 +233,16 @@ export class FerryClient {
     return {
       streams: this.outbox.status().map((s) => {
         const d = delivery.get(s.resource);
-        return d ? { ...s, delivered: d.delivered, lastDeliveredAt: d.lastDeliveredAt, lastError: d.lastError, stopped: d.stopped } : s;
+        return d
+          ? {
+              ...s,
+              delivered: d.delivered,
+              lastDeliveredAt: d.lastDeliveredAt,
+              lastError: d.lastError,
+              stopped: d.stopped,
+              errors: d.errors,
+            }
+          : s;
       }),
       pendingBytes: this.outbox.bytes,
     };

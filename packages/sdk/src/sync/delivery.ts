@@ -32,6 +32,11 @@ export interface DeliveryStatus {
   lastError: { code: string; message: string; at: number } | undefined;
   /** True when a permanent rejection stopped the stream; {@link Delivery.resume} restarts it. */
   stopped: boolean;
+  /**
+   * Failed delivery rounds since the process started, by error code (`FERRY_HTTP_TRANSIENT` for a hub
+   * that did not answer after the round's retries, `FERRY_DELIVERY_STOPPED` for a rejection), for metrics.
+   */
+  errors: Record<string, number>;
 }
 
 /** Where delivery sends and whom it believes. */
@@ -68,7 +73,7 @@ export class Delivery {
   private status(resource: string): DeliveryStatus {
     let s = this.state.get(resource);
     if (!s) {
-      s = { resource, delivered: 0, lastDeliveredAt: undefined, lastError: undefined, stopped: false };
+      s = { resource, delivered: 0, lastDeliveredAt: undefined, lastError: undefined, stopped: false, errors: {} };
       this.state.set(resource, s);
     }
     return s;
@@ -95,7 +100,7 @@ export class Delivery {
   /** Delivery status of every stream. */
   statuses(): DeliveryStatus[] {
     for (const r of this.outbox.resources()) this.status(r);
-    return [...this.state.values()].map((s) => ({ ...s }));
+    return [...this.state.values()].map((s) => ({ ...s, errors: { ...s.errors } }));
   }
 
   /** Resolves when every stream is empty or stopped. */
@@ -145,6 +150,7 @@ export class Delivery {
         } catch (err) {
           const code = isFerryError(err) ? err.code : 'FERRY_HTTP_TRANSIENT';
           s.lastError = { code, message: (err as Error).message, at: Date.now() };
+          s.errors[code] = (s.errors[code] ?? 0) + 1;
           if (code === 'FERRY_HTTP_TRANSIENT') pausedUntil.set(resource, Date.now() + this.opts.pauseMs);
           else s.stopped = true;
         }

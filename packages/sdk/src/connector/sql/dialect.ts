@@ -31,6 +31,11 @@ export interface SqlDialect {
   rows(result: unknown): RawRow[];
   /** `LIMIT n` or its equivalent, appended after `ORDER BY`. */
   limit(n: number): string;
+  /**
+   * What a `SELECT` without a table needs after its select list, e.g. ` FROM DUAL` on Oracle before 23ai;
+   * empty (the default) where `SELECT 1` is valid on its own.
+   */
+  readonly selectWithoutTable?: string;
   /** Whether `(a, b) > (?, ?)` is used for composite keys (index-friendly where the planner supports it). */
   readonly rowValueComparison: boolean;
 
@@ -61,6 +66,12 @@ export interface SqlDialect {
   /** Change-log DDL and introspection. */
   readonly changelog: ChangelogDialect;
 
+  /**
+   * The row count the database's statistics hold for a table (PostgreSQL `pg_class.reltuples`, MySQL
+   * `information_schema.TABLES.TABLE_ROWS`), without reading the table; `undefined` when there is none
+   * (a table never analyzed). Used by {@link SqlSource.estimateRows} for tables too large to count.
+   */
+  statisticsRowCount?(db: SqlDb, table: SourceTable): Promise<number | undefined>;
   /** Checks of its own (privileges, server settings); appended to the shared ones. */
   preflight?(db: SqlDb, table: SourceTable, capture: CaptureTable): Promise<PreflightCheck[]>;
   /** True when `err` says a column named in the statement does not exist (the table shape changed). */

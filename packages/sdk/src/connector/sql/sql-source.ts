@@ -16,7 +16,7 @@ import { incrementingStrategy } from '../strategies/incrementing.js';
 import type { CaptureStrategy, StrategyContext } from '../strategies/strategy.js';
 import { timestampStrategy } from '../strategies/timestamp.js';
 import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
-import { afterPredicate, type KeyOrder, orderList } from './keyset.js';
+import { afterPredicate, type KeyOrder, orderList, type SqlFragment } from './keyset.js';
 import { type ResolvedTable, resolveTable } from './resolved-table.js';
 
 /** Options of {@link createSqlSource}. */
@@ -54,6 +54,9 @@ export interface SqlSource extends Source {
    */
   purgeChangelog(table: CaptureTable, options?: { olderThanMs?: number }): Promise<bigint | undefined>;
 }
+
+/** Tables up to this many rows are counted exactly by {@link SqlSource.estimateRows}; larger ones come from statistics. */
+const EXACT_COUNT_LIMIT = 100_000;
 
 interface CachedTable {
   meta: SourceTable;
@@ -214,7 +217,7 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
       let sqlDb: SqlDb;
       try {
         sqlDb = await db();
-        await sqlDb.query('SELECT 1');
+        await sqlDb.query(`SELECT 1${dialect.selectWithoutTable ?? ''}`);
         checks.push({ check: 'connect', ok: true, message: `connected to ${options.name}` });
       } catch (err) {
         return [
@@ -234,6 +237,24 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
         });
       }
       return checks;
+    },
+
+    async estimateRows(capture) {
+      const ctx = await context(capture, false);
+      // Counting stops after the limit, so this stays an index-sized read however large the table is.
+      let counted: number | undefined;
+      try {
+        const [row] = await ctx.db.query(
+          `SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${ctx.table.sqlName} ${dialect.limit(EXACT_COUNT_LIMIT + 1)}) t`,
+        );
+        counted = Number(row?.n ?? 0);
+        if (counted <= EXACT_COUNT_LIMIT) return counted;
+      } catch {
+        // A dialect whose LIMIT cannot stand in a subquery: statistics only.
+      }
+      const statistics = await dialect.statisticsRowCount?.(ctx.db, ctx.table.meta).catch(() => undefined);
+      if (statistics === undefined) return counted;
+      return Math.max(statistics, counted ?? 0);
     },
 
     async changelogDdl(capture) {
@@ -277,7 +298,8 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
     const columns = table.columns.map((c) => c.name);
     let after = afterKey;
     let pos = position;
-    let pending = readChunkRaw(ctx.db, dialect, table, after, chunkSize, order);
+    const from = strategy.snapshotFrom?.(ctx, position);
+    let pending = readChunkRaw(ctx.db, dialect, table, after, chunkSize, order, from);
     pending.catch(() => undefined);
     for (;;) {
       let raws: RawRow[];
@@ -293,7 +315,7 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
       const lastKey = rows.length > 0 ? table.keyOf(rows[rows.length - 1]!) : after;
       // Fetch the next chunk while this one is encoded and written.
       if (!done && !signal?.aborted) {
-        pending = readChunkRaw(ctx.db, dialect, table, lastKey, chunkSize, order);
+        pending = readChunkRaw(ctx.db, dialect, table, lastKey, chunkSize, order, from);
         pending.catch(() => undefined);
       }
       if (strategy.afterSnapshotChunk) pos = await strategy.afterSnapshotChunk(ctx, rows, pos, done);
@@ -365,12 +387,14 @@ function readChunkRaw(
   afterKey: FerryRecord | undefined,
   limit: number,
   order: KeyOrder,
+  /** The table reference to read from (a strategy's {@link CaptureStrategy.snapshotFrom}); the table by default. */
+  from?: SqlFragment,
 ): Promise<RawRow[]> {
   const keys = table.key.map((c) => ({ column: c, sql: table.ref('t', c) }));
   const where = afterKey ? afterPredicate(dialect, keys, afterKey, order) : undefined;
   return db.query(
-    `SELECT ${table.selectList('t')} FROM ${table.sqlName} t${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${orderList(dialect, keys, order)} ${dialect.limit(limit)}`,
-    where?.bindings ?? [],
+    `SELECT ${table.selectList('t')} FROM ${from?.sql ?? table.sqlName} t${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${orderList(dialect, keys, order)} ${dialect.limit(limit)}`,
+    [...(from?.bindings ?? []), ...(where?.bindings ?? [])],
   );
 }
 

@@ -2,7 +2,7 @@ import type { FerryRecord } from '../../changes/index.js';
 import type { Position } from '../checkpoint.js';
 import type { ChangeRead, PreflightCheck } from '../source.js';
 import type { SqlDb, SqlDialect } from '../sql/dialect.js';
-import type { KeyOrder } from '../sql/keyset.js';
+import type { KeyOrder, SqlFragment } from '../sql/keyset.js';
 import type { ResolvedTable } from '../sql/resolved-table.js';
 
 /** What a strategy works with for one table. */
@@ -31,6 +31,11 @@ export interface CaptureStrategy {
   parsePosition(position: Position): Position;
   /** Position to continue from after a snapshot started now (see {@link Source.watermark}). */
   watermark(ctx: StrategyContext): Promise<Position>;
+  /**
+   * The table reference snapshot chunks read from, for a strategy whose snapshot must be consistent with
+   * its watermark (Oracle `t AS OF SCN ?`). Default: the table itself.
+   */
+  snapshotFrom?(ctx: StrategyContext, position: Position): SqlFragment;
   /** Key order of the snapshot; `binary` when the strategy merges with its own sorted state. */
   readonly snapshotOrder?: KeyOrder;
   /** Called with each snapshot chunk's rows before it is handed out; returns the position after it. */

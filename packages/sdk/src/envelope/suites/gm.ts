@@ -32,11 +32,21 @@ export const gmSuite: Suite = {
     const macKey = keys.subarray(16);
     const mac = (index: number, final: boolean, ciphertext: Uint8Array): Buffer =>
       createHmac('sm3', macKey).update(segmentAad(headerDigest, index, final)).update(ciphertext).digest();
+    const sealInto = (index: number, final: boolean, plaintext: Uint8Array, target: Uint8Array, offset: number) => {
+      const cipher = createCipheriv('sm4-ctr', encKey, ctrIv(index));
+      const ciphertext = cipher.update(plaintext);
+      cipher.final(); // CTR is a stream mode: update() returned every ciphertext byte
+      target.set(ciphertext, offset);
+      const end = offset + ciphertext.length;
+      target.set(mac(index, final, ciphertext), end);
+      return end + TAG_LENGTH;
+    };
     return {
+      sealInto,
       seal(index, final, plaintext) {
-        const cipher = createCipheriv('sm4-ctr', encKey, ctrIv(index));
-        const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-        return Buffer.concat([ct, mac(index, final, ct)]);
+        const out = Buffer.allocUnsafe(plaintext.length + TAG_LENGTH);
+        sealInto(index, final, plaintext, out, 0);
+        return out;
       },
       open(index, final, sealed) {
         if (sealed.length < TAG_LENGTH) throw new Error('segment shorter than its tag');

@@ -6,6 +6,12 @@ import type { RecipientEntry, SignatureAlgorithm, SuiteName } from '../header.js
 export interface ContentCipher {
   /** Returns ciphertext ‖ tag for segment `index`. */
   seal(index: number, final: boolean, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Writes ciphertext ‖ tag for segment `index` into `target` at `offset` and returns the offset after it. The
+   * ciphertext is as long as the plaintext, so `plaintext.length + tagLength` bytes must be free there. Lets a
+   * writer put segments straight into the frame buffer instead of concatenating them afterwards.
+   */
+  sealInto(index: number, final: boolean, plaintext: Uint8Array, target: Uint8Array, offset: number): number;
   /** Returns the plaintext, or throws when the segment does not authenticate. */
   open(index: number, final: boolean, sealed: Uint8Array): Uint8Array;
 }

@@ -107,6 +107,39 @@ export class Outbox {
     return outbox;
   }
 
+  /**
+   * The source cursor of every stream in an outbox directory, read without taking the lock and without
+   * changing anything, so it works beside the process that owns the outbox (`ferry connector check` next
+   * to a running daemon). A batch acknowledged meanwhile may or may not be seen: either way the cursor is
+   * one the owner held.
+   *
+   * @example
+   * ```ts
+   * const cursors = await Outbox.readCursors('/var/lib/ferry/outbox');
+   * console.log(cursors.get('101001/000001'));
+   * ```
+   */
+  static async readCursors(dir: string): Promise<Map<string, string>> {
+    const cursors = new Map<string, string>();
+    const root = join(dir, 'streams');
+    for (const sid of await readdir(root).catch(() => [] as string[])) {
+      const file = await readFile(join(root, sid, 'stream.json'), 'utf8').catch(() => undefined);
+      if (file === undefined) continue;
+      const saved = JSON.parse(file) as StreamFile;
+      let cursor = saved.cursor ?? undefined;
+      const batchDir = join(root, sid, 'batches');
+      const names = (await readdir(batchDir).catch(() => [] as string[])).filter((n) => n.endsWith('.batch'));
+      for (const name of names.sort()) {
+        // Gone since the listing: acknowledged by the owner, so the stream file's cursor covers it.
+        const meta = await readMeta(join(batchDir, name)).catch(() => undefined);
+        if (!meta || meta.epoch < saved.epoch || (meta.epoch === saved.epoch && meta.seq <= saved.ackedSeq)) continue;
+        if (meta.cursor !== null) cursor = meta.cursor;
+      }
+      if (cursor !== undefined) cursors.set(saved.resource, cursor);
+    }
+    return cursors;
+  }
+
   private async recover(): Promise<void> {
     const root = join(this.dir, 'streams');
     for (const sid of await readdir(root)) {
