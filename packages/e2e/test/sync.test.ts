@@ -104,6 +104,43 @@ describe('sync with a SQLite hub', () => {
     expect(receiptsIn(storage)).toBe(2);
   });
 
+  it('a full resnapshot replaces the sender rows when it ends, and consumers see the deletes', async () => {
+    const fresh = await startPlatform({ kind: 'sqlite' });
+    try {
+      const sender = await FerryClient.connect(clientOptions(fresh, tempDir()));
+      await sender.send(RESOURCE, Array.from({ length: 10 }, (_, i) => change(i + 1)));
+      await sender.drain(20_000);
+      async function* snapshot() {
+        yield Array.from({ length: 4 }, (_, i) => change(i + 5, 'snap')); // 5..8
+        yield Array.from({ length: 4 }, (_, i) => change(i + 9, 'snap')); // 9..12
+      }
+      await sender.resnapshot(RESOURCE, snapshot());
+      await sender.drain(20_000);
+      await sender.close();
+      const ids = (await fresh.rows()).map((r) => Number(JSON.parse(r.row).id.$int)).sort((a, b) => a - b);
+      expect(ids).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+
+      const consumer = await FerryClient.connect({ ...clientOptions(fresh, tempDir()), identity: fresh.pki.consumer });
+      const seen: Change[] = [];
+      const ac = new AbortController();
+      const guard = setTimeout(() => ac.abort(), 15_000);
+      await consumer.subscribe(
+        RESOURCE,
+        (changes) => {
+          seen.push(...changes);
+          if (seen.filter((c) => c.op === 'delete').length >= 4) ac.abort();
+        },
+        { signal: ac.signal, intervalMs: 20 },
+      );
+      clearTimeout(guard);
+      await consumer.close();
+      const deleted = seen.filter((c) => c.op === 'delete').map((c) => c.key.id);
+      expect(deleted.sort()).toEqual([1n, 2n, 3n, 4n]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('a consumer subscription receives changes after its checkpoint; a failing handler gets them again', async () => {
     const sender = await FerryClient.connect(clientOptions(platform, tempDir()));
     await sender.send(RESOURCE, [change(1, 'updated-again'), { op: 'delete', key: { id: 2n } }]);

@@ -175,10 +175,11 @@ export async function startPlatform(db: DatabaseCase, options: { publish?: boole
       const { default: Sqlite } = await import('better-sqlite3');
       const conn = new Sqlite(join(dir, 'hub.sqlite'), { readonly: true });
       try {
-        const batches = conn.prepare('SELECT content FROM change_batches WHERE sender = ?').all(sender) as {
-          content: string;
-        }[];
-        return batches.reduce((n, b) => n + b.content.split('\n').filter(Boolean).length, 0);
+        // Each change-log batch covers log positions first…last, one per change applied.
+        const { n } = conn
+          .prepare('SELECT COALESCE(SUM(last_position - first_position + 1), 0) AS n FROM change_batches WHERE sender = ?')
+          .get(sender) as { n: number };
+        return n;
       } finally {
         conn.close();
       }

@@ -10,7 +10,7 @@ export interface PreparedBatch {
   /** Number of changes (lines) in the batch. */
   count: number;
   /** The content as received, one change per line: appended to the change log as is. */
-  content: string;
+  content: Uint8Array;
   /** Rows to insert or replace: `keys[c][i]` is key column `c` of row `i`. */
   upserts: { keys: string[][]; rows: string[] };
   /** Keys to delete, column by column. */
@@ -25,15 +25,16 @@ const KNOWN_MEMBERS = new Set(['op', 'key', 'row', 'pos']);
  * anything the hub could not apply or serve back unchanged.
  */
 export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): PreparedBatch {
-  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   const latest = new Map<string, { keys: string[]; row: string | undefined }>();
   let count = 0;
   let lineNo = 0;
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    // Line by line: V8 decodes short UTF-8 strings several times faster than one long one.
+    const line = bytes.toString('utf8', start, end);
     start = end + 1;
     lineNo++;
     if (line === '') continue;
@@ -68,7 +69,7 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
     for (let c = 0; c < keys.length; c++) target[c]!.push(keys[c]!);
     if (row !== undefined) upserts.rows.push(row);
   }
-  return { count, content: text, upserts, deletes };
+  return { count, content, upserts, deletes };
 }
 
 function parseLine(line: string, lineNo: number): { key: FerryRecord; row: string | undefined } {

@@ -6,6 +6,7 @@ import {
   FerryError,
   isFerryError,
   open,
+  parseChangesContentType,
   type SignedReceipt,
   signReceipt,
   type VerifyOptions,
@@ -15,8 +16,10 @@ import type { Knex } from 'knex';
 import type { HubContext } from '../context.js';
 import { fail } from '../http/errors.js';
 import type { AuditEntry, ResourceRow } from '../store/index.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
 import { decodeBatch, type PreparedBatch } from './decode-batch.js';
+import { dropRowsOfOlderEpochs } from './snapshot-end.js';
 import { classifyPosition } from './stream-position.js';
 
 /** What ingest answers: the signed receipt, and whether this envelope was applied now or before. */
@@ -31,11 +34,14 @@ interface Position {
   envelopeId: string;
   epoch: number;
   seq: number;
+  /** Full-snapshot framing carried in the content type (`…;snapshot=end` completes a resnapshot). */
+  snapshot: 'begin' | 'continue' | 'end' | null;
 }
 
 /** Ingests envelopes into one hub's database. */
 export class EnvelopeIngest {
   readonly #verifyOptions: VerifyOptions;
+  readonly #resources = new Map<string, ResourceRow>();
 
   constructor(private readonly ctx: HubContext) {
     this.#verifyOptions = {
@@ -59,12 +65,14 @@ export class EnvelopeIngest {
         details: { reason: 'certificate-unknown', fingerprint: sender.certificate.fingerprint },
       });
     }
+    const contentType = parseChangesContentType(header.content.type);
     const position: Position = {
       sender: dept,
       resource: header.resource,
       envelopeId: header.id,
       epoch: header.stream.epoch,
       seq: header.stream.seq,
+      snapshot: contentType?.snapshot ?? null,
     };
 
     const previous = await stores.streams.byId(header.id);
@@ -83,7 +91,7 @@ export class EnvelopeIngest {
         'The envelope is not addressed to this hub; add the hub encryption certificate (GET /v1/hub) to its recipients',
       );
     }
-    if (header.content.type !== CHANGES_CONTENT_TYPE) {
+    if (!contentType) {
       throw fail(
         'FERRY_INVALID_ARGUMENT',
         `Envelopes sent to the hub carry ${CHANGES_CONTENT_TYPE}, not ${header.content.type}`,
@@ -92,10 +100,7 @@ export class EnvelopeIngest {
         },
       );
     }
-    const resource = await stores.resources.get(header.resource);
-    if (!resource || resource.publishedVersion === undefined) {
-      throw fail('FERRY_NOT_FOUND', `Resource ${header.resource} is not published in the catalog`);
-    }
+    const resource = await this.#resource(header.resource);
     if (resource.providerCode !== dept) {
       throw fail('FERRY_FORBIDDEN', `Only the provider of ${header.resource} may send its data`);
     }
@@ -105,10 +110,6 @@ export class EnvelopeIngest {
         `Resource ${header.resource} declares no key items, so changes cannot be applied to it`,
       );
     }
-
-    // Cheap check before decrypting; repeated under the lock in the transaction, which is what counts.
-    const early = await this.#classify(position, await stores.streams.state(dept, header.resource));
-    if (early === 'duplicate') return this.#stored(position);
 
     const opened = await open(frame, { ...this.#verifyOptions, me: identity });
     const batch = decodeBatch(opened.content, resource.keyItems);
@@ -126,11 +127,12 @@ export class EnvelopeIngest {
     let rejected: FerryError | undefined;
     const result = await db.knex
       .transaction(async (trx): Promise<IngestResult> => {
-        const resource = await stores.resources.getForUpdate(position.resource, trx);
-        if (!resource || resource.publishedVersion === undefined) {
+        // The lock orders ingests of one resource; the stream position is read under it, so this check is the one that counts.
+        const locked = await stores.resources.lockForIngest(trx, position.resource, position.sender);
+        if (!locked || locked.resource.publishedVersion === undefined) {
           throw fail('FERRY_NOT_FOUND', `Resource ${position.resource} is not published in the catalog`);
         }
-        const state = await stores.streams.state(position.sender, position.resource, trx);
+        const { resource, stream: state } = locked;
         try {
           if (classifyPosition(state, position.epoch, position.seq) === 'duplicate') {
             const stored = await stores.streams.byPosition(
@@ -183,9 +185,21 @@ export class EnvelopeIngest {
         await stores.audit.write(auditEntry(position, 'ok', batch.count), trx, appliedAt);
         return { receipt, outcome: 'applied' };
       })
-      .catch(async (err: unknown) => {
+      .catch(async (err: unknown): Promise<IngestResult> => {
         if (rejected !== undefined && rejected === err)
           await this.#audit(position, 'rejected', undefined, rejected.code);
+        // The envelope id was recorded by a concurrent delivery at another position (only a sender that reuses
+        // ids gets here): answer as for any known id.
+        if (isUniqueViolation(err)) {
+          const stored = await stores.streams.byId(position.envelopeId);
+          if (stored && stored.sender === position.sender && stored.resource === position.resource) {
+            return { receipt: stored.receipt, outcome: 'duplicate' };
+          }
+          throw fail(
+            'FERRY_CONFLICT',
+            `Envelope id ${position.envelopeId} was already used for another stream position`,
+          );
+        }
         throw err;
       });
     if (result.outcome === 'duplicate') await this.#audit(position, 'duplicate', result.receipt.receipt.rows);
@@ -194,12 +208,13 @@ export class EnvelopeIngest {
 
   async #write(
     trx: Knex.Transaction,
-    resource: ResourceRow,
+    lockedResource: ResourceRow,
     position: Position,
     batch: PreparedBatch,
     appliedAt: string,
   ): Promise<void> {
     const { db, stores } = this.ctx;
+    let resource = lockedResource;
     const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
     const connection = await (
       trx as unknown as { client: { acquireConnection(): Promise<unknown> } }
@@ -231,29 +246,42 @@ export class EnvelopeIngest {
         content: batch.content,
       });
       await stores.resources.setLogPosition(trx, resource.id, last);
+      resource = { ...resource, logPosition: last };
+    }
+    if (position.snapshot === 'end') {
+      const dropped = await dropRowsOfOlderEpochs(trx, resource, position.sender, position.epoch);
+      if (dropped.count > 0) {
+        const first = resource.logPosition + 1;
+        const last = resource.logPosition + dropped.count;
+        await stores.changeLog.append(trx, {
+          resourceId: resource.id,
+          first,
+          last,
+          sender: position.sender,
+          epoch: position.epoch,
+          seq: position.seq,
+          envelopeId: position.envelopeId,
+          content: dropped.content,
+        });
+        await stores.resources.setLogPosition(trx, resource.id, last);
+      }
     }
   }
 
-  async #classify(position: Position, state: Parameters<typeof classifyPosition>[0]) {
-    try {
-      return classifyPosition(state, position.epoch, position.seq);
-    } catch (err) {
-      if (isFerryError(err)) await this.#audit(position, 'rejected', undefined, err.code);
-      throw err;
+  /**
+   * What ingest needs of a resource before it decrypts: its key items, table and provider never change once
+   * it is published, so they are kept; whether it is still published is checked again under the lock.
+   */
+  async #resource(code: string): Promise<ResourceRow> {
+    const cached = this.#resources.get(code);
+    if (cached) return cached;
+    const resource = await this.ctx.stores.resources.get(code);
+    if (!resource || resource.publishedVersion === undefined) {
+      throw fail('FERRY_NOT_FOUND', `Resource ${code} is not published in the catalog`);
     }
-  }
-
-  async #stored(position: Position): Promise<IngestResult> {
-    const stored = await this.ctx.stores.streams.byPosition(
-      position.sender,
-      position.resource,
-      position.epoch,
-      position.seq,
-    );
-    if (!stored)
-      throw fail('FERRY_CONFLICT', 'This stream position was applied but its receipt is no longer kept');
-    await this.#audit(position, 'duplicate', stored.receipt.receipt.rows);
-    return { receipt: stored.receipt, outcome: 'duplicate' };
+    if (this.#resources.size >= 10_000) this.#resources.clear();
+    this.#resources.set(code, resource);
+    return resource;
   }
 
   async #audit(
