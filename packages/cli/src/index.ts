@@ -8,3 +8,10 @@
 export { createProgram, runCli } from './program.js';
 export type { CliIo } from './util/io.js';
 export { processIo } from './util/io.js';
+export { type DraftedEntry, draftCatalog } from './connector/catalog-draft.js';
+export { type CheckResult, checkConnector } from './connector/check.js';
+export { type LoadedConnectorConfig, loadConnectorConfig, parseConnectorConfig } from './connector/config.js';
+export { type ConnectorConfig, connectorConfigSchema } from './connector/config-schema.js';
+export { ConnectorDaemon, type ConnectorDaemonOptions } from './connector/daemon.js';
+export type { HealthReport } from './connector/health.js';
+export { createLogger, type LoggerOptions } from './connector/logger.js';

@@ -3,7 +3,7 @@ import { ferry } from './run.js';
 
 describe('ferry demo', () => {
   it('runs both suites to completion and exits 0', async () => {
-    const result = await ferry(['demo', '--stream-mib', '2']);
+    const result = await ferry(['demo', '--stream-mib', '2', '--rows', '300']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('INTL suite');
@@ -11,7 +11,10 @@ describe('ferry demo', () => {
     expect(result.stdout.match(/refused: FERRY_REPLAY/g)).toHaveLength(2);
     expect(result.stdout.match(/refused: FERRY_ENVELOPE_TAMPERED/g)).toHaveLength(2);
     expect(result.stdout).toContain('SHA-256 identical');
-    expect(result.stdout).toMatch(/All 14 steps passed/);
+    // The platform loop: catalog review, send through the outbox, pull as the consumer, 不予共享 refused.
+    expect(result.stdout.match(/pulled 300 rows after its checkpoint/g)).toHaveLength(2);
+    expect(result.stdout.match(/\(不予共享\): FERRY_SHARE_DENIED/g)).toHaveLength(2);
+    expect(result.stdout).toMatch(/All 24 steps passed/);
     expect(result.stdout).not.toContain('FAIL');
   }, 120_000);
 });

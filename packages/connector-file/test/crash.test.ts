@@ -12,7 +12,7 @@ import { apply, tempDir, wire } from './helpers/files.js';
 import { registerConfig, writeRegister } from './helpers/generate.js';
 import { MemorySink } from './helpers/memory-sink.js';
 
-const ROWS = 40_000;
+const ROWS = 30_000;
 const t = tempDir('ferry-crash-');
 afterAll(() => t.cleanup());
 

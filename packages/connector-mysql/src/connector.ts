@@ -19,19 +19,25 @@ export interface MysqlConfig {
   knexModule?: typeof import('knex');
   /** How often table shapes are read again. Default 30 000 ms. */
   schemaRefreshMs?: number;
+  /**
+   * Where knex's own warnings go (a failed connection attempt, with its stack). By default knex prints them
+   * with `console.log`, which breaks a daemon's JSON log lines.
+   */
+  log?: Knex.Logger;
 }
 
 /**
  * The knex configuration the connector uses: client `mysql2` returning BIGINT, DECIMAL and date-times as
  * text (`supportBigNumbers`, `bigNumberStrings`, `decimalNumbers: false`, `dateStrings`), charset utf8mb4.
  */
-export function mysqlKnexConfig(config: Pick<MysqlConfig, 'connection' | 'timeZone' | 'pool'>): Knex.Config {
+export function mysqlKnexConfig(config: Pick<MysqlConfig, 'connection' | 'timeZone' | 'pool' | 'log'>): Knex.Config {
   const connection =
     typeof config.connection === 'string' ? { uri: config.connection } : { ...(config.connection ?? {}) };
   const session: string[] = [];
   if (config.timeZone) session.push(`SET time_zone = '${config.timeZone.replace(/'/g, "''")}'`);
   return {
     client: 'mysql2',
+    ...(config.log ? { log: config.log } : {}),
     connection: {
       ...connection,
       supportBigNumbers: true,

@@ -125,6 +125,15 @@ export const mysqlDialect: SqlDialect = {
     }
     return checks;
   },
+  async statisticsRowCount(db: SqlDb, table: SourceTable): Promise<number | undefined> {
+    const [row] = await db.query(
+      'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [table.schema, table.name.split('.').pop()!],
+    );
+    // InnoDB's figure is an estimate from sampled pages; NULL for views and some engines.
+    const n = Number(row?.n ?? Number.NaN);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  },
   isUndefinedColumn(err) {
     return (err as { code?: string } | undefined)?.code === 'ER_BAD_FIELD_ERROR';
   },

@@ -23,6 +23,11 @@ export interface PostgresConfig {
   knexModule?: typeof import('knex');
   /** How often table shapes are read again. Default 30 000 ms. */
   schemaRefreshMs?: number;
+  /**
+   * Where knex's own warnings go (a failed connection attempt, with its stack). By default knex prints them
+   * with `console.log`, which breaks a daemon's JSON log lines.
+   */
+  log?: Knex.Logger;
 }
 
 /**
@@ -30,7 +35,7 @@ export interface PostgresConfig {
  * and date-times as text (per client, never pg's global parsers), ISO date style, optional session zone.
  */
 export function postgresKnexConfig(
-  config: Pick<PostgresConfig, 'connection' | 'timeZone' | 'pool'>,
+  config: Pick<PostgresConfig, 'connection' | 'timeZone' | 'pool' | 'log'>,
 ): Knex.Config {
   const connection =
     typeof config.connection === 'string'
@@ -44,6 +49,7 @@ export function postgresKnexConfig(
   if (config.timeZone) session.push(`SET TIME ZONE '${config.timeZone.replace(/'/g, "''")}'`);
   return {
     client: 'pg',
+    ...(config.log ? { log: config.log } : {}),
     connection: { ...connection, types: ferryPgTypes } as Knex.PgConnectionConfig,
     pool: {
       min: config.pool?.min ?? 0,

@@ -76,6 +76,17 @@ export const postgresDialect: SqlDialect = {
     }
     return checks;
   },
+  async statisticsRowCount(db: SqlDb, table: SourceTable): Promise<number | undefined> {
+    const [row] = await db.query(
+      `SELECT c.reltuples::float8 AS n FROM pg_catalog.pg_class c
+         JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+        WHERE ns.nspname = ? AND c.relname = ?`,
+      [table.schema ?? 'public', table.name.split('.').pop()!],
+    );
+    // -1 (PostgreSQL 14+) or 0 with no pages: never vacuumed or analyzed, so nothing is known.
+    const n = Number(row?.n);
+    return Number.isFinite(n) && n > 0 ? Math.round(n) : undefined;
+  },
   isUndefinedColumn(err) {
     return (err as { code?: string } | undefined)?.code === '42703';
   },

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FerryError, isFerryError } from '@ferry/sdk';
+import { type FerryError, isFerryError } from '@ferry/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHub, loadHubConfigFile, parseHubConfig, startHubFromConfigFile } from '../src/index.js';
 import { DEPT, testPki } from './support/pki.js';
@@ -33,7 +33,11 @@ describe('hub configuration', () => {
   it('fills in defaults', () => {
     const { config } = parseHubConfig(minimal);
     expect(config.server).toEqual({ host: '127.0.0.1', port: 8480, trustProxy: false });
-    expect(config.database).toMatchObject({ sqlite: 'ferry-hub.sqlite', schema: 'ferry', synchronous: 'full' });
+    expect(config.database).toMatchObject({
+      sqlite: 'ferry-hub.sqlite',
+      schema: 'ferry',
+      synchronous: 'full',
+    });
     expect(config.limits).toEqual({ jsonBody: 1024 * 1024, envelope: 64 * 1024 * 1024, pullChanges: 10_000 });
   });
 
@@ -43,14 +47,20 @@ describe('hub configuration', () => {
   });
 
   it('names an unknown key and its line', async () => {
-    const file = writeYaml('unknown.yaml', 'identity:\n  certificate: a\n  privateKey: b\ntrust:\n  ca: c\nserver:\n  prot: 80\n');
+    const file = writeYaml(
+      'unknown.yaml',
+      'identity:\n  certificate: a\n  privateKey: b\ntrust:\n  ca: c\nserver:\n  prot: 80\n',
+    );
     const err = await configError(loadHubConfigFile(file));
     expect(err.message).toBe(`${file}: "server.prot" is not a known key (line 7)`);
     expect(err.location).toMatchObject({ field: 'server.prot', file, line: 7 });
   });
 
   it('names a key with a bad value and a missing key', async () => {
-    const file = writeYaml('bad.yaml', 'identity:\n  certificate: a\n  privateKey: b\ntrust:\n  ca: c\nserver:\n  port: eighty\n');
+    const file = writeYaml(
+      'bad.yaml',
+      'identity:\n  certificate: a\n  privateKey: b\ntrust:\n  ca: c\nserver:\n  port: eighty\n',
+    );
     const err = await configError(loadHubConfigFile(file));
     expect(err.location).toMatchObject({ field: 'server.port', line: 7 });
     expect(err.message).toContain('"server.port"');
@@ -68,7 +78,12 @@ describe('hub configuration', () => {
 
   it('applies FERRY_HUB_* overrides and names the variable of a bad one', async () => {
     const { config } = parseHubConfig(minimal, {
-      env: { FERRY_HUB_PORT: '9000', FERRY_HUB_DATABASE_URL: 'postgres://x@h/db', FERRY_HUB_REVIEWERS: 'SJJ01, SJJ02', PATH: '/bin' },
+      env: {
+        FERRY_HUB_PORT: '9000',
+        FERRY_HUB_DATABASE_URL: 'postgres://x@h/db',
+        FERRY_HUB_REVIEWERS: 'SJJ01, SJJ02',
+        PATH: '/bin',
+      },
     });
     expect(config.server.port).toBe(9000);
     expect(config.database.url).toBe('postgres://x@h/db');
@@ -92,7 +107,10 @@ describe('hub configuration', () => {
     const pki = testPki();
     const err = await configError(
       createHub({
-        identity: { certificate: pki.rogueProvider.certificate.toPem(), privateKey: pki.rogueProvider.privateKey.toPem() },
+        identity: {
+          certificate: pki.rogueProvider.certificate.toPem(),
+          privateKey: pki.rogueProvider.privateKey.toPem(),
+        },
         trust: { ca: pki.caPem },
         database: { sqlite: ':memory:' },
         log: { level: 'silent' },
@@ -121,7 +139,9 @@ describe('hub configuration', () => {
         'log: { level: silent }',
       ].join('\n'),
     );
-    const hub = await startHubFromConfigFile(file, { env: { FERRY_HUB_KEY_PASSPHRASE: 'secret passphrase' } });
+    const hub = await startHubFromConfigFile(file, {
+      env: { FERRY_HUB_KEY_PASSPHRASE: 'secret passphrase' },
+    });
     try {
       expect(hub.departmentCode).toBe(DEPT.hub);
       const res = await fetch(`${hub.url}/healthz`);

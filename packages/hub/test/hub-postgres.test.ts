@@ -2,10 +2,10 @@
 // server the suite is skipped with instructions, unless CI is set: then it fails.
 import { describe, it } from 'vitest';
 import { hubSuite } from './suite/index.js';
-import { POSTGRES_HELP, reachablePostgres } from './support/databases.js';
+import { POSTGRES_HELP, POSTGRES_REQUIRED, reachablePostgres } from './support/databases.js';
 
 const url = await reachablePostgres();
-if (!url && process.env.CI) throw new Error(`CI is set and ${POSTGRES_HELP}`);
+if (!url && process.env.CI) throw new Error(POSTGRES_REQUIRED);
 if (url) {
   hubSuite('PostgreSQL', () => ({ kind: 'postgres', url }));
 } else {

@@ -20,12 +20,26 @@ describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 with an operationId on every operation', () => {
     expect(document.openapi).toBe('3.1.0');
     for (const [path, item] of Object.entries(document.paths)) {
-      for (const method of METHODS.filter((m) => m in item)) expect(item[method]?.operationId, `${method} ${path}`).toBeTruthy();
+      for (const method of METHODS.filter((m) => m in item))
+        expect(item[method]?.operationId, `${method} ${path}`).toBeTruthy();
+    }
+  });
+
+  it('resolves every $ref', () => {
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) {
+      const path = ref.slice(8, -1).replace(/^#\//, '').split('/');
+      let node: unknown = document;
+      for (const part of path) node = (node as Record<string, unknown> | undefined)?.[part];
+      expect(node, ref).toBeDefined();
     }
   });
 
   it('lists every registered route, and nothing else', () => {
-    const registered = hub.hub.routes.map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`).sort();
+    const registered = hub.hub.routes
+      .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`)
+      .sort();
     const documented = Object.entries(document.paths)
       .flatMap(([path, item]) => METHODS.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();

@@ -8,6 +8,11 @@ export interface CliIo {
   stderr(text: string): void;
   /** Environment variables (secrets are read from here, never from arguments). */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Which outputs are terminals: pretty logs need standard output to be one, progress bars are drawn on
+   * standard error when it is one. Absent when output is captured (tests, embedding).
+   */
+  tty?: { stdout: boolean; stderr: NodeJS.WriteStream | undefined };
 }
 
 /** The real process: `process.stdout`, `process.stderr`, `process.env`. */
@@ -16,6 +21,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY ? process.stderr : undefined },
   };
 }
 

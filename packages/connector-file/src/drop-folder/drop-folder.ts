@@ -2,7 +2,7 @@
 // processes exports one at a time in order through a FileResource per resource. A library function for
 // now; `ferry connector run` will wrap it.
 import { existsSync, type FSWatcher, mkdirSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ChangeSink } from '@ferry/sdk/connector';
 import { FerryError } from '@ferry/sdk/errors';
 import {
@@ -95,10 +95,11 @@ interface Served {
  * ```
  */
 export function createDropFolder(options: DropFolderOptions): DropFolder {
-  const dir = options.dir;
-  const stateDir = options.stateDir ?? join(dir, '.ferry');
-  const processedDir = options.processedDir ?? join(dir, 'processed');
-  const quarantineDir = options.quarantineDir ?? join(dir, 'quarantine');
+  // Absolute paths: the journal records where the file was, and a restart may run from another folder.
+  const dir = resolve(options.dir);
+  const stateDir = resolve(options.stateDir ?? join(dir, '.ferry'));
+  const processedDir = resolve(options.processedDir ?? join(dir, 'processed'));
+  const quarantineDir = resolve(options.quarantineDir ?? join(dir, 'quarantine'));
   const abort = new AbortController();
   const readiness = new Readiness(options.stableMs ?? 5000);
   const lock = new FolderLock(join(stateDir, 'daemon.lock'));

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ChangeSink } from '@ferry/sdk/connector';
 import {
   parseResourceConfig,
@@ -46,17 +46,19 @@ export interface ProcessFileOptions {
  */
 export async function processFile(options: ProcessFileOptions): Promise<FileOutcome> {
   const config = parseResourceConfig(options.config);
-  const here = dirname(options.file);
+  // Absolute paths: the journal records where the file was, and a restart may run from another folder.
+  const file = resolve(options.file);
+  const here = dirname(file);
   const resource = new FileResource({
     config,
-    stateDir: options.stateDir,
+    stateDir: resolve(options.stateDir),
     sink: options.sink,
-    processedDir: options.processedDir ?? join(here, 'processed'),
-    quarantineDir: options.quarantineDir ?? join(here, 'quarantine'),
+    processedDir: resolve(options.processedDir ?? join(here, 'processed')),
+    quarantineDir: resolve(options.quarantineDir ?? join(here, 'quarantine')),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.maxBadRows !== undefined ? { maxBadRows: options.maxBadRows } : {}),
     ...(options.bucketBytes !== undefined ? { bucketBytes: options.bucketBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return resource.process(options.file);
+  return resource.process(file);
 }

@@ -11,8 +11,8 @@ import {
 import type { HubContext } from '../context.js';
 import { fail } from '../http/errors.js';
 import { contentHash, toCatalogRecord } from '../store/index.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { keyItemsOf, sameKeyItems } from './key-items.js';
-import { isUniqueViolation } from './unique-violation.js';
 
 const IN_PROGRESS = new Set(['draft', 'submitted', 'approved', 'rejected']);
 

@@ -7,6 +7,8 @@ import { fail } from '../http/errors.js';
 import { readChanges } from './read-changes.js';
 import { checkShare } from './share-policy.js';
 
+const NEWLINE = Buffer.from('\n');
+
 /** The answer to a pull. */
 export interface PullResult {
   /** The sealed envelope, or undefined when there is nothing after the cursor. */
@@ -56,7 +58,7 @@ export async function pullChanges(
       // Hub-to-consumer envelopes are not a stream the consumer applies in order; seq carries the cursor the
       // content starts after, so a consumer can check it got what it asked for.
       stream: { epoch: 0, seq: Number(after) },
-      bytes: Buffer.from(`${page.lines.join('\n')}\n`, 'utf8'),
+      bytes: Buffer.concat(page.lines.flatMap((line) => [line, NEWLINE])),
       contentType: CHANGES_CONTENT_TYPE,
     });
   }

@@ -4,8 +4,8 @@ import type { ChangeLogStore } from '../store/index.js';
 
 /** Changes read after a cursor. */
 export interface ChangesPage {
-  /** Change lines as applied (NDJSON lines without their line break). */
-  lines: string[];
+  /** Change lines as applied (NDJSON lines without their line break), as UTF-8 bytes. */
+  lines: Buffer[];
   /** The cursor after the last change returned (the `after` given when none). */
   next: number;
   /** True when changes after `next` exist already. */
@@ -21,12 +21,12 @@ export async function readChanges(
   after: number,
   limit: number,
 ): Promise<ChangesPage> {
-  const lines: string[] = [];
+  const lines: Buffer[] = [];
   let cursor = after;
   for (;;) {
     const batches = await log.after(resourceId, cursor, BATCHES_PER_QUERY);
     for (const batch of batches) {
-      const all = batch.content.split('\n').filter((line) => line !== '');
+      const all = splitLines(batch.content);
       const skip = Math.max(0, cursor - batch.firstPosition + 1);
       const take = all.slice(skip, skip + (limit - lines.length));
       for (const line of take) lines.push(line);
@@ -37,4 +37,16 @@ export async function readChanges(
   }
   const hasMore = lines.length >= limit && (await log.after(resourceId, cursor, 1)).length > 0;
   return { lines, next: cursor, hasMore };
+}
+
+function splitLines(content: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  while (start < content.length) {
+    let end = content.indexOf(0x0a, start);
+    if (end < 0) end = content.length;
+    if (end > start) out.push(content.subarray(start, end));
+    start = end + 1;
+  }
+  return out;
 }

@@ -31,6 +31,9 @@ const MAX_CACHED_CERTIFICATES = 10_000;
 export class DepartmentStore {
   // Parsed certificates by fingerprint: a fingerprint names exactly one certificate, so entries never go stale.
   readonly #parsed = new Map<string, Certificate>();
+  // (department, fingerprint) pairs found registered. Registrations are only ever added, so a positive answer
+  // stays true and saves a query on every envelope and request; a negative one is always asked again.
+  readonly #registered = new Set<string>();
 
   constructor(private readonly knex: Knex) {}
 
@@ -97,10 +100,16 @@ export class DepartmentStore {
 
   /** The certificate registered for `code` with this fingerprint, or undefined. */
   async certificate(code: string, fingerprint: string): Promise<Certificate | undefined> {
+    const pair = `${code}\n${fingerprint}`;
+    const known = this.#registered.has(pair) ? this.#parsed.get(fingerprint) : undefined;
+    if (known) return known;
     const row = await this.knex('department_certificates')
       .where({ fingerprint, department_code: code })
       .first('pem', 'fingerprint');
-    return row ? this.#parse(row.fingerprint, row.pem) : undefined;
+    if (!row) return undefined;
+    if (this.#registered.size >= MAX_CACHED_CERTIFICATES) this.#registered.clear();
+    this.#registered.add(pair);
+    return this.#parse(row.fingerprint, row.pem);
   }
 
   /**

@@ -74,8 +74,8 @@ const initial: Migration = {
       t.timestamp('received_at', { useTz: true }).notNullable();
       t.unique(['sender', 'resource', 'epoch', 'seq']);
     });
-    // The change log, one row per applied batch: its NDJSON content exactly as applied, and the log positions
-    // of its first and last change. Consumers pull positions after their cursor.
+    // The change log, one row per applied batch: its NDJSON content exactly as applied (deflated), and the log
+    // positions of its first and last change. Consumers pull positions after their cursor.
     await knex.schema.createTable('change_batches', (t) => {
       t.integer('resource_id').notNullable().references('id').inTable('resources');
       t.bigInteger('last_position').notNullable();
@@ -84,7 +84,8 @@ const initial: Migration = {
       t.bigInteger('epoch').notNullable();
       t.bigInteger('seq').notNullable();
       t.string('envelope_id', 32).notNullable();
-      t.text('content').notNullable();
+      // Raw DEFLATE (RFC 1951) of the NDJSON.
+      t.binary('content').notNullable();
       t.timestamp('created_at', { useTz: true }).notNullable();
       t.primary(['resource_id', 'last_position']);
     });

@@ -3,6 +3,7 @@
 import type { DataItemType, ShareType } from '@ferry/sdk';
 import type { Knex } from 'knex';
 import type { ResourceTableShape } from './dialects/index.js';
+import type { StreamState } from './streams.js';
 import { nowIso, toInt } from './values.js';
 
 /** A key item of a resource, as its table stores it. */
@@ -42,12 +43,29 @@ export class ResourceStore {
 
   /**
    * The resource, locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's single writer
-   * serialises transactions already). Ingest holds this lock so that log positions are assigned in commit order.
+   * serialises transactions already), with the position of `sender`'s stream of it, in one query. Ingest
+   * holds this lock so that log positions are assigned in commit order.
    */
-  async getForUpdate(code: string, trx: Knex.Transaction): Promise<ResourceRow | undefined> {
-    const query = trx('resources').where({ code });
-    const row = await (this.kind === 'postgres' ? query.forUpdate() : query).first();
-    return row ? fromRow(row) : undefined;
+  async lockForIngest(
+    trx: Knex.Transaction,
+    code: string,
+    sender: string,
+  ): Promise<{ resource: ResourceRow; stream: StreamState | undefined } | undefined> {
+    const query = trx('resources')
+      .leftJoin('streams', (join) => {
+        join
+          .on('streams.resource', '=', 'resources.code')
+          .andOn('streams.sender', '=', trx.raw('?', [sender]));
+      })
+      .where('resources.code', code)
+      .select('resources.*', 'streams.epoch as stream_epoch', 'streams.next_seq as stream_next_seq');
+    const row = await (this.kind === 'postgres' ? query.forUpdate('resources') : query).first();
+    if (!row) return undefined;
+    const stream =
+      row.stream_epoch === null || row.stream_epoch === undefined
+        ? undefined
+        : { epoch: toInt(row.stream_epoch), nextSeq: toInt(row.stream_next_seq) };
+    return { resource: fromRow(row), stream };
   }
 
   /** Records a newly published resource and creates its table, in `trx`. */

@@ -17,7 +17,7 @@ export function changesEnvelope(
   epoch: number,
   seq: number,
   changes: Change[],
-  options: { to?: Certificate[]; id?: string; contentType?: string } = {},
+  options: { to?: Certificate[]; id?: string; contentType?: string; compression?: 'none' | 'deflate' } = {},
 ): Promise<Uint8Array> {
   return seal({
     from,
@@ -27,6 +27,7 @@ export function changesEnvelope(
     bytes: encodeChanges(changes),
     contentType: options.contentType ?? CHANGES_CONTENT_TYPE,
     ...(options.id ? { id: options.id } : {}),
+    ...(options.compression ? { compression: options.compression } : {}),
   });
 }
 

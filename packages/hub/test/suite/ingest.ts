@@ -1,7 +1,7 @@
 // Envelope ingest: exactly once per stream position, receipts that verify, changes applied to the table,
 // and every way an envelope is refused.
 import { randomBytes } from 'node:crypto';
-import { type SignedReceipt, verifyReceipt } from '@ferry/sdk';
+import { type Change, type SignedReceipt, verifyReceipt } from '@ferry/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CODE } from '../support/entries.js';
 import { postEnvelope } from '../support/http.js';
@@ -141,6 +141,31 @@ export function ingestTests(ctx: SuiteContext): void {
       const old = await post(await changesEnvelope(pki().provider, CODE.composite, 5, 2, []));
       expectError(old, 409, 'FERRY_STREAM_EPOCH');
       expect(old.json.details).toMatchObject({ currentEpoch: 6 });
+    });
+
+    it('applies a large batch in chunks, and deletes by composite key', async () => {
+      const key = (n: number) => ({ 区划代码: n % 2 ? '370102' : '370103', 编号: 1000 + n });
+      const upserts: Change[] = Array.from({ length: 1234 }, (_, n) => ({
+        op: 'upsert',
+        key: key(n),
+        row: { ...key(n), 姓名: `居民${n}` },
+      }));
+      // Uncompressed, the frame is larger than the JSON body limit (64 KiB here) and within the envelope limit.
+      const frame = await changesEnvelope(pki().provider, CODE.composite, 6, 1, upserts, {
+        compression: 'none',
+      });
+      expect(frame.length).toBeGreaterThan(64 * 1024);
+      const res = await post(frame);
+      expect(res.status).toBe(200);
+      expect(verify(res.json)).toMatchObject({ rows: 1234 });
+      expect(await ctx.hub().tableRows(CODE.composite)).toHaveLength(2 + 1234);
+      const deletes: Change[] = Array.from({ length: 617 }, (_, n) => ({ op: 'delete', key: key(n * 2) }));
+      expect((await post(await changesEnvelope(pki().provider, CODE.composite, 6, 2, deletes))).status).toBe(
+        200,
+      );
+      const rows = await ctx.hub().tableRows(CODE.composite);
+      expect(rows).toHaveLength(2 + 617);
+      expect(rows.every((r) => r.k_0 === '370102')).toBe(true);
     });
 
     it('refuses senders that are not the provider, not registered or not trusted', async () => {

@@ -24,9 +24,13 @@ export async function reachablePostgres(): Promise<string | undefined> {
   return undefined;
 }
 
-export const POSTGRES_HELP =
-  'PostgreSQL is not reachable on 127.0.0.1:5432 (database "test"); the PostgreSQL run of the hub suite is skipped. ' +
+const START_POSTGRES =
   'Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
+
+export const POSTGRES_HELP = `PostgreSQL is not reachable on 127.0.0.1:5432 (database "test"); the PostgreSQL run of the hub suite is skipped. ${START_POSTGRES}`;
+
+/** The failure in CI, where a missing PostgreSQL must not pass as a skipped suite. */
+export const POSTGRES_REQUIRED = `CI is set, so the hub suite must run on PostgreSQL, but 127.0.0.1:5432 (database "test") is not reachable. ${START_POSTGRES}`;
 
 /** Drops a schema the hub created for a test run. */
 export async function dropSchema(url: string, schema: string): Promise<void> {

@@ -10,7 +10,18 @@ export function canonicalJson(value: CanonicalValue): string {
     if (!Number.isSafeInteger(value)) throw new TypeError('canonical JSON here holds safe integers only');
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Loops and string appends rather than map/join: this runs twice per envelope (seal, and the receiver's
+  // canonical-form check), on headers that are mostly long base64 strings.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]!);
+    return `${out}]`;
+  }
   const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    out += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(value[key]!)}`;
+  }
+  return `${out}}`;
 }

@@ -113,6 +113,8 @@ export function encodeHeader(header: EnvelopeHeader): Uint8Array {
   return Buffer.from(canonicalJson(header as unknown as CanonicalValue), 'utf8');
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Decodes and validates header bytes. Rejects anything that is not exactly the canonical encoding of a
  * valid header, so that two receivers can never read one header two ways.
@@ -120,7 +122,7 @@ export function encodeHeader(header: EnvelopeHeader): Uint8Array {
 export function decodeHeader(bytes: Uint8Array, offset: number): EnvelopeHeader {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    parsed = JSON.parse(UTF8.decode(bytes));
   } catch (cause) {
     throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The envelope header is not valid UTF-8 JSON', {
       cause,
@@ -141,7 +143,8 @@ export function decodeHeader(bytes: Uint8Array, offset: number): EnvelopeHeader 
     });
   }
   const header = result.data as EnvelopeHeader;
-  if (!Buffer.from(encodeHeader(header)).equals(Buffer.from(bytes))) {
+  const canonical = encodeHeader(header);
+  if (Buffer.compare(canonical, bytes) !== 0) {
     throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The envelope header is not in canonical form', {
       location: { offset },
     });

@@ -58,6 +58,9 @@ export const FerryErrorCodes = {
   FERRY_OUTBOX_CLOSED: 'The outbox was closed',
   FERRY_DELIVERY_STOPPED: 'Delivery of a stream stopped on a permanent rejection; an operator must act',
 
+  // Anything unexpected on the platform side; the log has the details.
+  FERRY_INTERNAL: 'An unexpected failure; it was logged with the request id',
+
   // Hub: callers, streams, sharing
   FERRY_AUTH_REQUIRED: 'The request carries no Ferry request signature',
   FERRY_AUTH_INVALID: 'The request signature, its certificate, date or nonce is not acceptable',

@@ -43,3 +43,25 @@ export function quote(identifier: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(identifier)) throw new Error(`unexpected identifier ${identifier}`);
   return `"${identifier}"`;
 }
+
+/**
+ * Splits `total` rows into statement sizes: full chunks of `max`, then the remainder as descending powers of
+ * two down to 16, then what is left as one statement. Each size is one prepared statement, so a table never
+ * has more than about twenty of them whatever batch sizes arrive.
+ */
+export function chunkSizes(total: number, max: number): number[] {
+  const sizes: number[] = [];
+  let left = total;
+  while (left >= max) {
+    sizes.push(max);
+    left -= max;
+  }
+  for (let size = 1 << Math.floor(Math.log2(Math.max(1, max - 1))); size >= 16; size >>= 1) {
+    if (left >= size) {
+      sizes.push(size);
+      left -= size;
+    }
+  }
+  if (left > 0) sizes.push(left);
+  return sizes;
+}

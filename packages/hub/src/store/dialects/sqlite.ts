@@ -1,6 +1,7 @@
 // SQLite: multi-row VALUES statements in chunks, prepared once per connection, table and chunk size.
 import type BetterSqlite3 from 'better-sqlite3';
 import {
+  chunkSizes,
   type DeleteBatch,
   type Dialect,
   quote,
@@ -8,10 +9,10 @@ import {
   type UpsertBatch,
 } from './dialect.js';
 
-/** Rows per statement. Larger chunks parse once for more rows but bind more variables (limit 32 766). */
-const CHUNK_ROWS = 250;
-/** Statements kept per connection; beyond this the cache starts again (odd remainder sizes accumulate). */
-const MAX_CACHED = 256;
+/** Rows per statement (SQLite binds at most 32 766 variables). */
+const CHUNK_ROWS = 500;
+/** Statements kept per connection; beyond this (many tables) the cache starts again. */
+const MAX_CACHED = 512;
 
 const caches = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
@@ -53,8 +54,8 @@ export const sqliteDialect: Dialect = {
     const db = connection as BetterSqlite3.Database;
     const total = batch.rows.length;
     const width = shape.keyColumns.length + 5;
-    for (let start = 0; start < total; start += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, total - start);
+    let start = 0;
+    for (const n of chunkSizes(total, Math.min(CHUNK_ROWS, Math.floor(32_766 / width)))) {
       const params: unknown[] = new Array(n * width);
       let p = 0;
       for (let i = start; i < start + n; i++) {
@@ -66,6 +67,7 @@ export const sqliteDialect: Dialect = {
         params[p++] = batch.updatedAt;
       }
       statement(db, `u|${shape.table}|${n}`, () => upsertSql(shape, n)).run(params);
+      start += n;
     }
   },
 
@@ -73,11 +75,12 @@ export const sqliteDialect: Dialect = {
     const db = connection as BetterSqlite3.Database;
     const total = batch.keys[0]?.length ?? 0;
     let deleted = 0;
-    for (let start = 0; start < total; start += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, total - start);
+    let start = 0;
+    for (const n of chunkSizes(total, Math.min(CHUNK_ROWS, Math.floor(32_000 / shape.keyColumns.length)))) {
       const params: unknown[] = [batch.sender];
       for (let i = start; i < start + n; i++) for (const column of batch.keys) params.push(column[i]);
       deleted += statement(db, `d|${shape.table}|${n}`, () => deleteSql(shape, n)).run(params).changes;
+      start += n;
     }
     return deleted;
   },

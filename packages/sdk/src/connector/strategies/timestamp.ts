@@ -48,7 +48,9 @@ export function timestampStrategy(): CaptureStrategy {
     async watermark(ctx) {
       const column = timestampColumn(ctx);
       const lag = lagOf(ctx);
-      const rows = await ctx.db.query(`SELECT ${ctx.dialect.selectClockMinus(column, lag)} AS w${ctx.dialect.selectWithoutTable ?? ''}`);
+      const rows = await ctx.db.query(
+        `SELECT ${ctx.dialect.selectClockMinus(column, lag)} AS w${ctx.dialect.selectWithoutTable ?? ''}`,
+      );
       const w = ctx.dialect.decode(rows[0]?.w ?? null, column);
       return { ts: w === null ? null : (encodeValue(w) as JsonValue), key: null };
     },

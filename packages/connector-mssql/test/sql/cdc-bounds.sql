@@ -1,0 +1,1 @@
+SELECT CONVERT(varchar(22), sys.fn_cdc_get_min_lsn(?), 1) AS [min_lsn], CONVERT(varchar(22), sys.fn_cdc_get_max_lsn(), 1) AS [max_lsn], CONVERT(varchar(22), sys.fn_cdc_increment_lsn(CONVERT(binary(10), ?, 1)), 1) AS [from_lsn]

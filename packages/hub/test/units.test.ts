@@ -1,0 +1,111 @@
+// Small pieces of the hub on their own: key canonicalisation, statement sizes, stream positions.
+import { DateOnly, Decimal, isFerryError, Timestamp } from '@ferry/sdk';
+import { describe, expect, it } from 'vitest';
+import { decodeBatch } from '../src/ingest/decode-batch.js';
+import { keyText } from '../src/ingest/key-text.js';
+import { classifyPosition } from '../src/ingest/stream-position.js';
+import { chunkSizes } from '../src/store/dialects/dialect.js';
+
+describe('keyText', () => {
+  it('gives one text per value whatever its encoding', () => {
+    expect([
+      keyText(12, 'integer'),
+      keyText(12n, 'integer'),
+      keyText('012', 'integer'),
+      keyText(new Decimal('12'), 'integer'),
+    ]).toEqual(['12', '12', '12', '12']);
+    expect(keyText(2n ** 63n, 'integer')).toBe('9223372036854775808');
+    expect([
+      keyText(new Decimal('1.50'), 'decimal'),
+      keyText('001.50', 'decimal'),
+      keyText(1.5, 'decimal'),
+    ]).toEqual(['1.50', '1.50', '1.5']);
+    expect(keyText(new DateOnly('2026-01-31'), 'date')).toBe('2026-01-31');
+    expect(keyText(new Timestamp('2026-01-31T08:00:00.5+08:00'), 'datetime')).toBe(
+      '2026-01-31T08:00:00.5+08:00',
+    );
+    expect(keyText(Uint8Array.of(1, 2, 3), 'binary')).toBe('AQID');
+    expect(keyText(true, 'boolean')).toBe('true');
+  });
+
+  it('refuses values that are not of the key item type', () => {
+    expect(keyText(1.5, 'integer')).toBeUndefined();
+    expect(keyText(2 ** 60, 'integer')).toBeUndefined();
+    expect(keyText('12', 'boolean')).toBeUndefined();
+    expect(keyText(12, 'string')).toBeUndefined();
+    expect(keyText(null, 'string')).toBeUndefined();
+    expect(keyText('1e5', 'decimal')).toBeUndefined();
+    expect(keyText('2026-1-1', 'date')).toBeUndefined();
+  });
+});
+
+describe('decodeBatch', () => {
+  const items = [{ name: 'id', dataType: 'integer' as const, column: 'k_0' }];
+  const lines = (...l: string[]) => Buffer.from(`${l.join('\n')}\n`);
+
+  it('keeps the last change of each key and counts every line', () => {
+    const batch = decodeBatch(
+      lines(
+        '{"op":"upsert","key":{"id":1},"row":{"id":1,"v":"a"}}',
+        '{"op":"upsert","key":{"id":{"$int":"1"}},"row":{"id":1,"v":"b"}}',
+        '{"op":"upsert","key":{"id":2},"row":{"id":2}}',
+        '{"op":"delete","key":{"id":2},"pos":"scn:7"}',
+      ),
+      items,
+    );
+    expect(batch.count).toBe(4);
+    expect(batch.upserts).toEqual({ keys: [['1']], rows: ['{"id":1,"v":"b"}'] });
+    expect(batch.deletes).toEqual({ keys: [['2']] });
+  });
+
+  it('names the line of a bad change', () => {
+    for (const [line, field] of [
+      ['not json', undefined],
+      ['{"op":"upsert","key":{"id":1},"row":{"id":{"$int":"x"}}}', 'row'],
+      ['{"op":"merge","key":{"id":1}}', 'op'],
+      ['{"op":"upsert","key":{"id":1,"extra":2},"row":{}}', 'key.extra'],
+      ['{"op":"delete","key":{"id":1},"row":{}}', 'row'],
+      ['{"op":"upsert","key":{"id":1},"row":{},"note":1}', 'note'],
+    ] as const) {
+      try {
+        decodeBatch(lines('{"op":"delete","key":{"id":9}}', line), items);
+        expect.unreachable(line);
+      } catch (err) {
+        expect(isFerryError(err, 'FERRY_INVALID_ARGUMENT'), line).toBe(true);
+        if (isFerryError(err)) expect(err.location).toEqual({ line: 2, ...(field ? { field } : {}) });
+      }
+    }
+  });
+});
+
+describe('chunkSizes', () => {
+  it('uses full chunks, then powers of two, then the rest', () => {
+    expect(chunkSizes(2000, 1000)).toEqual([1000, 1000]);
+    expect(chunkSizes(1234, 1000)).toEqual([1000, 128, 64, 32, 10]);
+    expect(chunkSizes(7, 500)).toEqual([7]);
+    expect(chunkSizes(0, 500)).toEqual([]);
+    for (const total of [1, 15, 16, 17, 999, 1001, 4321])
+      expect(chunkSizes(total, 500).reduce((a, b) => a + b, 0)).toBe(total);
+  });
+});
+
+describe('classifyPosition', () => {
+  it('applies the next position, answers repeats, refuses gaps and old epochs', () => {
+    expect(classifyPosition(undefined, 3, 0)).toBe('apply');
+    expect(classifyPosition({ epoch: 3, nextSeq: 5 }, 3, 5)).toBe('apply');
+    expect(classifyPosition({ epoch: 3, nextSeq: 5 }, 3, 4)).toBe('duplicate');
+    expect(classifyPosition({ epoch: 3, nextSeq: 5 }, 4, 0)).toBe('apply');
+    expect(() => classifyPosition({ epoch: 3, nextSeq: 5 }, 3, 6)).toThrow(
+      expect.objectContaining({
+        code: 'FERRY_SEQUENCE_GAP',
+        details: expect.objectContaining({ expectedSeq: 5 }),
+      }),
+    );
+    expect(() => classifyPosition({ epoch: 3, nextSeq: 5 }, 2, 9)).toThrow(
+      expect.objectContaining({ code: 'FERRY_STREAM_EPOCH' }),
+    );
+    expect(() => classifyPosition(undefined, 1, 1)).toThrow(
+      expect.objectContaining({ code: 'FERRY_SEQUENCE_GAP' }),
+    );
+  });
+});
