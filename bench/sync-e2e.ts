@@ -12,7 +12,9 @@
 //      options: --only sqlite|postgres, --mem-rows N, --rounds N, --url postgres://… (or FERRY_BENCH_PG_URL),
 //               --profile DIR: one more run per hub with V8 CPU profiles (the same profiler as --cpu-prof, started
 //               through node:inspector so it covers exactly first send → drain) of the sender child and of the
-//               hub, written to DIR as .cpuprofile (open in Chrome DevTools) and summarized.
+//               hub, written to DIR as .cpuprofile (open in Chrome DevTools) and summarized;
+//               --live-heap: force a full GC in the sender at every 100,000 rows, to tell live memory from
+//               garbage not yet collected (a diagnostic: it changes the peak being measured).
 //
 // Sender settings are a deployment's: FerryClient defaults (batch maxRows 1000, maxBytes 1 MiB, maxAgeMs
 // 1000; suite INTL with EC P-256 identities; delivery defaults), the producer calls send() with pages of
@@ -111,6 +113,8 @@ interface ChildConfig {
   cert: string;
   key: string;
   ca: string;
+  /** Force a full GC at every 100,000 rows to report the live heap (changes what is measured: diagnostic). */
+  liveHeap?: boolean;
   /** Write a CPU profile of the measured window (first send → drain) into this directory. */
   profileDir?: string;
 }
@@ -133,6 +137,12 @@ interface ChildDone {
   pendingAtSendEnd: number;
   cpuMs: number;
   phases: Phases;
+}
+
+/** The child's memory; with `live`, after a full collection (--expose-gc): what is live, not garbage. */
+function memoryAt(live = false): NodeJS.MemoryUsage {
+  if (live) (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage();
 }
 
 async function runChild(configFile: string): Promise<void> {
@@ -207,11 +217,11 @@ async function runChild(configFile: string): Promise<void> {
     await client.send(RESOURCE, page(first, n), { cursor: String(first + n - 1) });
     sent += n;
     if (sent % MARK === 0 && sent < cfg.rows)
-      await send({ type: 'mark', rows: sent, memory: process.memoryUsage() });
+      await send({ type: 'mark', rows: sent, memory: memoryAt(cfg.liveHeap) });
   }
   await client.flush();
   const tSent = performance.now();
-  await send({ type: 'mark', rows: sent, memory: process.memoryUsage() });
+  await send({ type: 'mark', rows: sent, memory: memoryAt(cfg.liveHeap) });
   const pendingAtSendEnd = client.status().streams.reduce((n, s) => n + s.pendingBatches, 0);
   await client.drain(3_600_000);
   const t1 = performance.now();
@@ -265,6 +275,7 @@ async function main(): Promise<void> {
   const MEM_ROWS = Number(flag('mem-rows') ?? (QUICK ? 100_000 : 1_000_000));
   const ONLY = flag('only');
   const PROFILE = flag('profile');
+  const LIVE_HEAP = process.argv.includes('--live-heap');
   const PG_URL = flag('url') ?? process.env.FERRY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const here = fileURLToPath(import.meta.url);
 
@@ -521,13 +532,14 @@ async function main(): Promise<void> {
       rows,
       ...pki,
       ...(profileDir ? { profileDir } : {}),
+      ...(LIVE_HEAP ? { liveHeap: true } : {}),
     };
     target.nextKey += rows;
     target.e2eRows += rows;
     writeFileSync(configFile, JSON.stringify(cfg));
     for (const k of Object.keys(hp) as (keyof HubPhases)[]) hp[k] = 0;
     const child: ChildProcess = fork(here, ['--child', configFile], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let peak = 0;
@@ -750,7 +762,7 @@ async function main(): Promise<void> {
     if (memory.atMark) line(`after ${fmt(MARK)} rows sent`, memory.atMark.peakRssMb, memory.atMark.hwmMb);
     line(`${fmt(memory.rows)} rows, to drain()`, memory.peakRssMb, memory.hwmMb);
     console.log(
-      `\nsender RSS / peak so far / V8 heap used / external+arrayBuffers (MB) by rows sent: ${memory.marks
+      `\nsender RSS / peak so far / V8 heap used / external+arrayBuffers (MB${LIVE_HEAP ? '; full GC forced at each mark' : ''}) by rows sent: ${memory.marks
         .map(
           (k) =>
             `${fmt(k.rows / 1000)}k ${k.rssMb.toFixed(0)}/${k.peakMb.toFixed(0)}/${k.heapMb.toFixed(0)}/${k.externalMb.toFixed(0)}`,

@@ -13,11 +13,16 @@ for (const name of readdirSync('packages')) {
   console.log(`\n== ${pkg.name}`);
   try {
     execFileSync('npx', ['publint', '--strict', pkgDir], { stdio: 'inherit' });
-    const tgz = execFileSync('npx', ['pnpm@10.34.8', 'pack', '--pack-destination', dir], { cwd: pkgDir, encoding: 'utf8' })
+    const tgz = execFileSync('npx', ['pnpm@10.34.8', 'pack', '--pack-destination', dir], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n')
       .pop();
-    execFileSync('npx', ['attw', '--profile', 'node16', '--format', 'table-flipped', tgz], { stdio: 'inherit' });
+    execFileSync('npx', ['attw', '--profile', 'node16', '--format', 'table-flipped', tgz], {
+      stdio: 'inherit',
+    });
   } catch {
     failed = true;
   }

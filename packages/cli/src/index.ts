@@ -5,9 +5,6 @@
  * build is a separate bundle with its own copy of classes such as `TrustStore` and `FerryError`, so objects
  * made through one subpath fail the `instanceof` checks of another.
  */
-export { createProgram, runCli } from './program.js';
-export type { CliIo } from './util/io.js';
-export { processIo } from './util/io.js';
 export { type DraftedEntry, draftCatalog } from './connector/catalog-draft.js';
 export { type CheckResult, checkConnector } from './connector/check.js';
 export { type LoadedConnectorConfig, loadConnectorConfig, parseConnectorConfig } from './connector/config.js';
@@ -15,3 +12,6 @@ export { type ConnectorConfig, connectorConfigSchema } from './connector/config-
 export { ConnectorDaemon, type ConnectorDaemonOptions } from './connector/daemon.js';
 export type { HealthReport } from './connector/health.js';
 export { createLogger, type LoggerOptions } from './connector/logger.js';
+export { createProgram, runCli } from './program.js';
+export type { CliIo } from './util/io.js';
+export { processIo } from './util/io.js';

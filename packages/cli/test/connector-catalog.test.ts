@@ -96,7 +96,11 @@ tables:
     expect(() => validateCatalogEntry(draft)).toThrow();
 
     const entry = validateCatalogEntry(fill(draft));
-    expect(entry.share).toEqual({ type: 'conditional', condition: '依法履职需要的人员信息', methods: ['platform'] });
+    expect(entry.share).toEqual({
+      type: 'conditional',
+      condition: '依法履职需要的人员信息',
+      methods: ['platform'],
+    });
     const client = new CatalogClient({
       baseUrl: platform.url,
       signRequest: requestSigner(

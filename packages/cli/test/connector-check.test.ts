@@ -99,7 +99,9 @@ tables:
     const lines = failures(r.stdout);
     const connect = lines.find((l) => /\bconnect\b/.test(l));
     expect(connect).toMatch(/cannot connect to mysql: .*Access denied/);
-    expect(lines.find((l) => l.includes('hub-identity'))).toContain('the hub does not accept this identity (XX01)');
+    expect(lines.find((l) => l.includes('hub-identity'))).toContain(
+      'the hub does not accept this identity (XX01)',
+    );
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(r.stdout + r.stderr).not.toContain(password);
   });

@@ -1,7 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${ENV}` is the configuration's own syntax under test
 // The connector configuration file: every problem names its key path (and line), exit code 2.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlSource, tableConfig } from '../src/connector/open-source.js';
 import { parseConnectorConfig } from '../src/index.js';
 import { ferry, tempDir } from './run.js';
 
@@ -26,7 +28,10 @@ function config(name: string, body: string): string {
 }
 
 /** Runs `ferry connector changelog-ddl` (validation happens before anything connects) and returns stderr. */
-async function problems(body: string, env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
+async function problems(
+  body: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stderr: string }> {
   const file = config('c.yaml', body);
   const result = await ferry(['connector', 'changelog-ddl', file], env);
   return { code: result.code, stderr: result.stderr };
@@ -46,7 +51,9 @@ tables:
       kind: timestamp
 `);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error FERRY_CONFIG_INVALID: tables\[2\]\.strategy\.column: required for strategy "timestamp"$/m);
+    expect(r.stderr).toMatch(
+      /^error FERRY_CONFIG_INVALID: tables\[2\]\.strategy\.column: required for strategy "timestamp"$/m,
+    );
     expect(r.stderr).toMatch(/at .*c\.yaml:14, field tables\[2\]\.strategy\.column/);
   });
 
@@ -102,7 +109,9 @@ tables:
     expect(key.stderr).toContain('source.connection.password: write it as ${ENV_VAR}');
 
     const unset = await problems(body('postgres://ferry:${FERRY_TEST_DB_PASSWORD}@127.0.0.1/db'));
-    expect(unset.stderr).toContain('source.connection: environment variable FERRY_TEST_DB_PASSWORD is not set');
+    expect(unset.stderr).toContain(
+      'source.connection: environment variable FERRY_TEST_DB_PASSWORD is not set',
+    );
 
     const loaded = parseConnectorConfig(body('postgres://ferry:${DB_PW}@127.0.0.1/db'), join(dir, 'x.yaml'), {
       DB_PW: 'p@ss/word',
@@ -114,7 +123,7 @@ tables:
     expect(loaded.config.hub.identity).toMatchObject({ certificate: join(dir, 'certs/dept.crt') });
   });
 
-  it('keeps the source sections apart: tables are not for file drops, oracle needs its package', async () => {
+  it('keeps the source sections apart: tables are not for file drops, native strategies only for their connectors', async () => {
     const file = await problems(`${HUB}source:
   kind: file
   dir: drop
@@ -140,16 +149,40 @@ tables:
 `);
     expect(resource.stderr).toContain('source.resources[0].columns.编号.type');
 
-    const oracle = await problems(`${HUB}source: { kind: oracle, connection: "oracle://ferry@db:1521/ORCL" }
+    // Oracle and SQL Server take their connector's own strategies; the others do not.
+    const oracle = parseConnectorConfig(
+      `${HUB}source: { kind: oracle, connection: "oracle://ferry@db:1521/ORCL" }
 tables:
-  - { table: A, resource: 101001/000001, strategy: { kind: changelog } }
+  - { table: A, resource: 101001/000001, strategy: { kind: flashback, scnSource: dbms_flashback } }
+`,
+      join(dir, 'o.yaml'),
+      {},
+    );
+    expect(tableConfig(oracle.config.tables![0]!).strategy).toEqual({
+      kind: 'flashback',
+      scnSource: 'dbms_flashback',
+    });
+    const pgNative = await problems(`${HUB}source: { kind: postgres, connection: "postgres://x@y/z" }
+tables:
+  - { table: A, resource: 101001/000001, strategy: { kind: flashback } }
 `);
-    expect(oracle.code).toBe(2);
-    expect(oracle.stderr).toContain('source.kind: "oracle" is served by @ferry/connector-oracle');
-    expect(oracle.stderr).toContain('npm install @ferry/connector-oracle');
+    expect(pgNative.stderr).toContain(
+      'tables[0].strategy.kind: must be one of incrementing, timestamp, changelog, diff, not "flashback"',
+    );
+    const missing = openSqlSource(
+      { kind: 'oracle', connection: 'oracle://ferry@db:1521/ORCL' },
+      undefined,
+      () => Promise.reject(new Error('Cannot find package')),
+    );
+    await expect(missing).rejects.toMatchObject({ code: 'FERRY_CONFIG_INVALID' });
+    await expect(missing).rejects.toThrow(
+      'source.kind: "oracle" needs @ferry/connector-oracle, which is not installed: install it next to @ferry/cli (npm install @ferry/connector-oracle)',
+    );
 
     const kind = await problems(`${HUB}source: { kind: sqlite, connection: "x://y" }\n`);
-    expect(kind.stderr).toContain('source.kind: must be one of postgres, mysql, file, oracle, mssql, not "sqlite"');
+    expect(kind.stderr).toContain(
+      'source.kind: must be one of postgres, mysql, file, oracle, mssql, not "sqlite"',
+    );
   });
 
   it('exit 2 for a file that does not exist, is not YAML, or names identity files that do not exist', async () => {

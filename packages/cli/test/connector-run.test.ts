@@ -2,6 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mysql as mysqlSource } from '@ferry/connector-mysql';
+import { postgres } from '@ferry/connector-postgres';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorDaemon, createLogger, loadConnectorConfig } from '../src/index.js';
@@ -70,7 +72,9 @@ describe('ferry connector run', () => {
     expect(first.stdout).toContain('"msg":"snapshot completed"');
     expect(hubRowsComparable(await platform.rows(resource))).toEqual(await pgRowsAsWire(table));
 
-    await pgQuery(`INSERT INTO ${table} (id, name, amount) VALUES (1001, '新增-1', 10.50), (1002, '新增-2', NULL)`);
+    await pgQuery(
+      `INSERT INTO ${table} (id, name, amount) VALUES (1001, '新增-1', 10.50), (1002, '新增-2', NULL)`,
+    );
     await pgQuery(`UPDATE ${table} SET name = '已修改', amount = amount + 1 WHERE id IN (3, 4, 5)`);
     await pgQuery(`DELETE FROM ${table} WHERE id IN (7, 8)`);
     await pgQuery(`UPDATE ${table} SET id = 2000 WHERE id = 9`); // a key change: delete + upsert
@@ -92,13 +96,73 @@ describe('ferry connector run', () => {
     }
   });
 
+  it('--resnapshot sends the table again as a new epoch, and the hub drops rows deleted meanwhile', async () => {
+    const table = uniqueTable('ferry_cli_resnap');
+    tables.push(table);
+    const resource = uniqueResource();
+    await createPeopleTable(table, 40);
+    await platform.publish(resource);
+    const cfg = writeConfig(
+      dir,
+      'resnapshot.yaml',
+      `${hubSection(platform)}storageDir: ${join(dir, 'state-resnapshot')}
+source: { kind: postgres, connection: "postgres://postgres@127.0.0.1:5432/test" }
+tables:
+  - { table: public.${table}, resource: ${resource}, strategy: { kind: timestamp, column: updated_at, lagSeconds: 0 } }
+snapshot: { chunkSize: 15 }
+http: false
+`,
+    );
+    expect((await ferry(['connector', 'run', cfg, '--until-idle'])).code).toBe(0);
+    // The timestamp strategy does not see deletes: the hub keeps the rows…
+    await pgQuery(`DELETE FROM ${table} WHERE id <= 10`);
+    expect((await ferry(['connector', 'run', cfg, '--until-idle'])).code).toBe(0);
+    expect(await platform.rows(resource)).toHaveLength(40);
+    // … until a resnapshot replaces them.
+    const again = await ferry(['connector', 'run', cfg, '--until-idle', '--resnapshot', resource]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('"reason":"initial"');
+    expect(hubRowsComparable(await platform.rows(resource))).toEqual(await pgRowsAsWire(table));
+
+    const wrong = await ferry(['connector', 'run', cfg, '--until-idle', '--resnapshot', '101001/000999']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--resnapshot 101001/000999: not a resource of this configuration');
+  });
+
+  it("estimates a snapshot's rows for the progress bar: exact for small tables, statistics beyond", async () => {
+    const table = uniqueTable('ferry_cli_estimate');
+    tables.push(table);
+    await createPeopleTable(table, 1234);
+    const source = postgres({ connection: 'postgres://postgres@127.0.0.1:5432/test' });
+    const my = await mysql.createConnection(MYSQL_URL);
+    const mySource = mysqlSource({ connection: MYSQL_URL });
+    try {
+      const capture = { table: `public.${table}`, strategy: { kind: 'diff' as const } };
+      expect(await source.estimateRows!(capture)).toBe(1234);
+      await my.query(`CREATE TABLE ${table} (id INT PRIMARY KEY)`);
+      await my.query(
+        `INSERT INTO ${table} VALUES ${Array.from({ length: 77 }, (_, i) => `(${i})`).join(',')}`,
+      );
+      expect(await mySource.estimateRows!({ table, strategy: { kind: 'diff' } })).toBe(77);
+    } finally {
+      await my.query(`DROP TABLE IF EXISTS ${table}`);
+      await my.end();
+      await source.close?.();
+      await mySource.close?.();
+    }
+  });
+
   it('captures a MariaDB table with the incrementing strategy', async () => {
     const table = uniqueTable('ferry_cli_my');
     const resource = uniqueResource();
     const my = await mysql.createConnection(MYSQL_URL);
     try {
-      await my.query(`CREATE TABLE ${table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100), amount DECIMAL(12,2))`);
-      await my.query(`INSERT INTO ${table} (name, amount) VALUES ${Array.from({ length: 60 }, (_, i) => `('名-${i}', ${i}.5)`).join(',')}`);
+      await my.query(
+        `CREATE TABLE ${table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100), amount DECIMAL(12,2))`,
+      );
+      await my.query(
+        `INSERT INTO ${table} (name, amount) VALUES ${Array.from({ length: 60 }, (_, i) => `('名-${i}', ${i}.5)`).join(',')}`,
+      );
       await platform.publish(resource);
       const cfg = writeConfig(
         dir,
@@ -172,7 +236,13 @@ http: false
     const env = { PGPASSWORD: SECRET };
     const loaded = await loadConnectorConfig(cfg, env);
     const lines: string[] = [];
-    const log = createLogger({ level: 'info', format: 'json', tty: false, secrets: loaded.secrets, write: (l) => lines.push(l) });
+    const log = createLogger({
+      level: 'info',
+      format: 'json',
+      tty: false,
+      secrets: loaded.secrets,
+      write: (l) => lines.push(l),
+    });
     const controller = new AbortController();
     const daemon = await ConnectorDaemon.start({
       config: loaded,
@@ -184,8 +254,14 @@ http: false
     const url = daemon.monitoringUrl!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
-    await waitFor(async () => (await fetch(`${url}/healthz`)).status === 200 && (await platform.rows(resource)).length === 120);
-    const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; capture: { phase: string }[] };
+    await waitFor(
+      async () =>
+        (await fetch(`${url}/healthz`)).status === 200 && (await platform.rows(resource)).length === 120,
+    );
+    const health = (await (await fetch(`${url}/healthz`)).json()) as {
+      status: string;
+      capture: { phase: string }[];
+    };
     expect(health.status).toBe('ok');
     expect(health.capture[0]!.phase).toBe('incremental');
 
@@ -202,14 +278,20 @@ http: false
     });
     const labels = `resource="${resource}",table="public.${table}"`;
     expect(text).toContain(`ferry_connector_rows_captured_total{${labels}} 121`);
-    expect(text).toMatch(new RegExp(`ferry_connector_rows_per_second\\{${escape(labels)}\\} \\d`));
-    expect(text).toMatch(new RegExp(`ferry_connector_capture_lag_seconds\\{${escape(labels)}\\} \\d`));
-    expect(text).toMatch(new RegExp(`ferry_connector_last_success_timestamp_seconds\\{${escape(labels)}\\} \\d{10}`));
+    expect(text).toMatch(new RegExp(`ferry_connector_rows_per_second\\{${escapeRegExp(labels)}\\} \\d`));
+    expect(text).toMatch(new RegExp(`ferry_connector_capture_lag_seconds\\{${escapeRegExp(labels)}\\} \\d`));
+    expect(text).toMatch(
+      new RegExp(`ferry_connector_last_success_timestamp_seconds\\{${escapeRegExp(labels)}\\} \\d{10}`),
+    );
     expect(text).toContain('# TYPE ferry_connector_errors_total counter');
     expect(text).toContain(`ferry_outbox_pending_batches{resource="${resource}"} 0`);
     expect(text).toContain(`ferry_outbox_pending_bytes{resource="${resource}"} 0`);
-    expect(text).toMatch(new RegExp(`ferry_delivery_lag_seconds\\{resource="${escape(resource)}"\\} 0`));
-    expect(text).toMatch(new RegExp(`ferry_delivered_batches_total\\{resource="${escape(resource)}"\\} [1-9]`));
+    expect(text).toMatch(
+      new RegExp(`ferry_delivery_lag_seconds\\{resource="${escapeRegExp(resource)}"\\} 0`),
+    );
+    expect(text).toMatch(
+      new RegExp(`ferry_delivered_batches_total\\{resource="${escapeRegExp(resource)}"\\} [1-9]`),
+    );
     expect(text).toContain('ferry_connector_healthy 1');
     expect(text).toContain('process_resident_memory_bytes');
     expect((await fetch(`${url}/nothing`)).status).toBe(404);
@@ -236,14 +318,32 @@ http: false
         return res.status === 503 && (body.reason ?? '').includes('is failing');
       });
       expect(body.status).toBe('unhealthy');
-      expect(body.reason).toContain(`capture of public.no_such_table_ferry (${resource}) is failing: FERRY_NOT_FOUND`);
+      expect(body.reason).toContain(
+        `capture of public.no_such_table_ferry (${resource}) is failing: FERRY_NOT_FOUND`,
+      );
+
+      // A second daemon on the same port is told so, before it touches the outbox.
+      const port = new URL(daemon.monitoringUrl!).port;
+      const clash = sqlConfig(
+        'clash',
+        'no_such_table_ferry',
+        resource,
+        `http: { host: 127.0.0.1, port: ${port} }\n`,
+      );
+      const second = ConnectorDaemon.start({
+        config: await loadConnectorConfig(clash, { PGPASSWORD: 'x' }),
+        env: {},
+        log,
+      });
+      await expect(second).rejects.toMatchObject({ code: 'FERRY_CONFIG_INVALID' });
+      await expect(second).rejects.toThrow(`http: 127.0.0.1:${port} is in use (another daemon?)`);
     } finally {
       await daemon.stop();
     }
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 

@@ -116,7 +116,9 @@ log: { level: debug }
 
     // Changes while the daemon is down.
     await pgQuery(`INSERT INTO ${table} (id, name, amount) VALUES (30001, '停机期间', 1.00)`);
-    await pgQuery(`UPDATE ${table} SET name = '停机期间修改', updated_at = clock_timestamp() WHERE id = 5000`);
+    await pgQuery(
+      `UPDATE ${table} SET name = '停机期间修改', updated_at = clock_timestamp() WHERE id = 5000`,
+    );
 
     const second = await ferry(['connector', 'run', config, '--until-idle'], {});
     expect(second.code).toBe(0);

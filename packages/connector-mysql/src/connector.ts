@@ -30,7 +30,9 @@ export interface MysqlConfig {
  * The knex configuration the connector uses: client `mysql2` returning BIGINT, DECIMAL and date-times as
  * text (`supportBigNumbers`, `bigNumberStrings`, `decimalNumbers: false`, `dateStrings`), charset utf8mb4.
  */
-export function mysqlKnexConfig(config: Pick<MysqlConfig, 'connection' | 'timeZone' | 'pool' | 'log'>): Knex.Config {
+export function mysqlKnexConfig(
+  config: Pick<MysqlConfig, 'connection' | 'timeZone' | 'pool' | 'log'>,
+): Knex.Config {
   const connection =
     typeof config.connection === 'string' ? { uri: config.connection } : { ...(config.connection ?? {}) };
   const session: string[] = [];

@@ -23,7 +23,11 @@ const change = (id: number, name = `name-${id}`): Change => ({
   row: { id: BigInt(id), name, amount: new Decimal(`${id}.1234567890`) },
 });
 
-function clientOptions(platform: Platform, storageDir: string, extra: Partial<FerryClientOptions> = {}): FerryClientOptions {
+function clientOptions(
+  platform: Platform,
+  storageDir: string,
+  extra: Partial<FerryClientOptions> = {},
+): FerryClientOptions {
   return {
     hubUrl: platform.url,
     identity: platform.pki.provider,
@@ -61,7 +65,10 @@ describe('sync with a SQLite hub', () => {
   it('sends changes through the outbox and keeps a verified receipt per batch', async () => {
     const storage = tempDir();
     const client = await FerryClient.connect(clientOptions(platform, storage));
-    await client.send(RESOURCE, Array.from({ length: 1000 }, (_, i) => change(i)));
+    await client.send(
+      RESOURCE,
+      Array.from({ length: 1000 }, (_, i) => change(i)),
+    );
     await client.drain(20_000);
     const status = client.status();
     expect(status.streams[0]).toMatchObject({ resource: RESOURCE, pendingBatches: 0, delivered: 5 });
@@ -77,7 +84,10 @@ describe('sync with a SQLite hub', () => {
     const storage = tempDir();
     const client = await FerryClient.connect(clientOptions(platform, storage));
     await platform.stop();
-    await client.send(RESOURCE, Array.from({ length: 400 }, (_, i) => change(10_000 + i)));
+    await client.send(
+      RESOURCE,
+      Array.from({ length: 400 }, (_, i) => change(10_000 + i)),
+    );
     await client.flush();
     await new Promise((r) => setTimeout(r, 300));
     const waiting = client.status().streams.find((s) => s.resource === RESOURCE)!;
@@ -94,7 +104,10 @@ describe('sync with a SQLite hub', () => {
   it('a client restarted on the same storage sends what the previous one left, once', async () => {
     const storage = tempDir();
     const first = await FerryClient.connect(clientOptions(platform, storage, { deliver: false }));
-    await first.send(RESOURCE, Array.from({ length: 300 }, (_, i) => change(20_000 + i, 'first')));
+    await first.send(
+      RESOURCE,
+      Array.from({ length: 300 }, (_, i) => change(20_000 + i, 'first')),
+    );
     await first.close(); // flushes into the outbox, delivers nothing
     const before = (await platform.rows()).length;
     const second = await FerryClient.connect(clientOptions(platform, storage));
@@ -108,7 +121,10 @@ describe('sync with a SQLite hub', () => {
     const fresh = await startPlatform({ kind: 'sqlite' });
     try {
       const sender = await FerryClient.connect(clientOptions(fresh, tempDir()));
-      await sender.send(RESOURCE, Array.from({ length: 10 }, (_, i) => change(i + 1)));
+      await sender.send(
+        RESOURCE,
+        Array.from({ length: 10 }, (_, i) => change(i + 1)),
+      );
       await sender.drain(20_000);
       async function* snapshot() {
         yield Array.from({ length: 4 }, (_, i) => change(i + 5, 'snap')); // 5..8
@@ -120,7 +136,10 @@ describe('sync with a SQLite hub', () => {
       const ids = (await fresh.rows()).map((r) => Number(JSON.parse(r.row).id.$int)).sort((a, b) => a - b);
       expect(ids).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
 
-      const consumer = await FerryClient.connect({ ...clientOptions(fresh, tempDir()), identity: fresh.pki.consumer });
+      const consumer = await FerryClient.connect({
+        ...clientOptions(fresh, tempDir()),
+        identity: fresh.pki.consumer,
+      });
       const seen: Change[] = [];
       const ac = new AbortController();
       const guard = setTimeout(() => ac.abort(), 15_000);
@@ -177,11 +196,17 @@ describe('sync with a SQLite hub', () => {
     expect(updated).toBeDefined();
 
     // A new subscription on the same storage starts after the saved checkpoint: nothing old again.
-    const again = await FerryClient.connect({ ...clientOptions(platform, consumerStorage), identity: platform.pki.consumer });
+    const again = await FerryClient.connect({
+      ...clientOptions(platform, consumerStorage),
+      identity: platform.pki.consumer,
+    });
     const later: Change[] = [];
     const ac2 = new AbortController();
     setTimeout(() => ac2.abort(), 300);
-    await again.subscribe(RESOURCE, (changes) => void later.push(...changes), { signal: ac2.signal, intervalMs: 20 });
+    await again.subscribe(RESOURCE, (changes) => void later.push(...changes), {
+      signal: ac2.signal,
+      intervalMs: 20,
+    });
     await again.close();
     expect(later).toEqual([]);
   });

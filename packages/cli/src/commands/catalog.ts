@@ -9,7 +9,9 @@ import type { CliIo } from '../util/io.js';
 
 /** Adds `ferry catalog` and its subcommands to `program`. */
 export function registerCatalogCommands(program: Command, io: CliIo): void {
-  const catalog = program.command('catalog').description('catalog entries for the resources a connector sends');
+  const catalog = program
+    .command('catalog')
+    .description('catalog entries for the resources a connector sends');
 
   catalog
     .command('draft')
@@ -29,7 +31,13 @@ export function registerCatalogCommands(program: Command, io: CliIo): void {
         throw err;
       }
       if (!opts.out) {
-        io.stdout(`${JSON.stringify(drafts.map((d) => d.entry), null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify(
+            drafts.map((d) => d.entry),
+            null,
+            2,
+          )}\n`,
+        );
       } else {
         const dir = resolve(opts.out);
         const paths = drafts.map((d) => join(dir, `${d.resource.replace(/\//g, '-')}.json`));

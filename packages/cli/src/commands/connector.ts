@@ -30,9 +30,19 @@ export function registerConnectorCommands(program: Command, io: CliIo): void {
       'stop once every table is caught up and the hub has acknowledged everything (cron jobs, tests)',
       false,
     )
-    .option('--drain-timeout <seconds>', 'with --until-idle: how long to wait for the hub', positiveNumber, 120)
+    .option(
+      '--drain-timeout <seconds>',
+      'with --until-idle: how long to wait for the hub',
+      positiveNumber,
+      120,
+    )
     .option('--no-progress', 'no progress bars for snapshots (they are only drawn on a terminal anyway)')
-    .action(async (file: string, opts: { untilIdle: boolean; drainTimeout: number; progress: boolean }) => {
+    .option(
+      '--resnapshot <resource>',
+      'capture this resource (repeat for more, or `all`) again from a new snapshot; the hub then drops rows the snapshot did not send',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .action(async (file: string, opts: RunOptions) => {
       const loaded = await loadConnectorConfig(file, io.env);
       await withSecretsRedacted(loaded, () => runDaemon(loaded, opts, io));
     });
@@ -63,7 +73,9 @@ export function registerConnectorCommands(program: Command, io: CliIo): void {
 
   connector
     .command('changelog-ddl')
-    .description('print the change-log table and trigger DDL of the changelog tables, for a DBA to review and run')
+    .description(
+      'print the change-log table and trigger DDL of the changelog tables, for a DBA to review and run',
+    )
     .argument('<config>', 'the connector configuration (YAML)')
     .action(async (file: string) => {
       const loaded = await loadConnectorConfig(file, io.env);
@@ -71,11 +83,14 @@ export function registerConnectorCommands(program: Command, io: CliIo): void {
     });
 }
 
-async function runDaemon(
-  loaded: LoadedConnectorConfig,
-  opts: { untilIdle: boolean; drainTimeout: number; progress: boolean },
-  io: CliIo,
-): Promise<void> {
+interface RunOptions {
+  untilIdle: boolean;
+  drainTimeout: number;
+  progress: boolean;
+  resnapshot?: string[];
+}
+
+async function runDaemon(loaded: LoadedConnectorConfig, opts: RunOptions, io: CliIo): Promise<void> {
   const terminal = io.tty?.stderr;
   const progress = opts.progress && terminal ? createSnapshotProgress(terminal) : noProgress;
   const log = createLogger({
@@ -96,6 +111,7 @@ async function runDaemon(
     drainTimeoutMs: opts.drainTimeout * 1000,
     progress,
     version: packageJson.version,
+    ...(opts.resnapshot ? { resnapshot: opts.resnapshot } : {}),
   });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -129,7 +145,9 @@ async function withSecretsRedacted(loaded: LoadedConnectorConfig, fn: () => Prom
     if (isFerryError(err)) {
       throw new FerryError(err.code, message, {
         ...(err.location ? { location: err.location } : {}),
-        ...(err.details ? { details: JSON.parse(redactSecrets(JSON.stringify(err.details), loaded.secrets)) } : {}),
+        ...(err.details
+          ? { details: JSON.parse(redactSecrets(JSON.stringify(err.details), loaded.secrets)) }
+          : {}),
       });
     }
     throw new Error(message);

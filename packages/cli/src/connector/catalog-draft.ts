@@ -53,7 +53,8 @@ export async function draftCatalog(
       name: `${TODO}: 信息资源名称, the resource's name as people know it (drafted from ${origin})`,
       provider: provider?.organization ?? `${TODO}: 信息资源提供方, the providing department's name`,
       providerCode:
-        provider?.departmentCode ?? `${TODO}: 提供方代码, the department's 统一社会信用代码 or department code`,
+        provider?.departmentCode ??
+        `${TODO}: 提供方代码, the department's 统一社会信用代码 or department code`,
       summary: `${TODO}: 信息资源摘要, what the resource contains and what it is for`,
       format: draft.format,
       dataItems: draft.dataItems.map(completeItem),

@@ -18,9 +18,13 @@ export async function changelogScript(loaded: LoadedConnectorConfig): Promise<st
   }
   const tables = tableConfigs(config).filter((t) => t.strategy.kind === 'changelog');
   if (tables.length === 0) {
-    throw new FerryError('FERRY_CONFIG_INVALID', 'no table uses strategy "changelog": there is nothing to install', {
-      location: { file: loaded.file, field: 'tables' },
-    });
+    throw new FerryError(
+      'FERRY_CONFIG_INVALID',
+      'no table uses strategy "changelog": there is nothing to install',
+      {
+        location: { file: loaded.file, field: 'tables' },
+      },
+    );
   }
   const mysqlFamily = config.source.kind === 'mysql';
   const source = await openSqlSource(config.source);

@@ -203,14 +203,21 @@ async function hubChecks(
     loaded.config.source.kind === 'file'
       ? loaded.config.source.resources.map((r) => String(r.resource))
       : tables.map((t) => t.resource);
-  const catalog = new CatalogClient({ baseUrl: url, signRequest: requestSigner(identity), retries: 1, timeoutMs: 10_000 });
+  const catalog = new CatalogClient({
+    baseUrl: url,
+    signRequest: requestSigner(identity),
+    retries: 1,
+    timeoutMs: 10_000,
+  });
   try {
     for (const resource of resources) {
       let record: Awaited<ReturnType<CatalogClient['get']>>;
       try {
         record = await catalog.get(resource);
       } catch (err) {
-        const hubCode = isFerryError(err) ? (err.details?.hubError as { code?: string } | undefined)?.code : undefined;
+        const hubCode = isFerryError(err)
+          ? (err.details?.hubError as { code?: string } | undefined)?.code
+          : undefined;
         const status = isFerryError(err) ? (err.details?.status as number | undefined) : undefined;
         if (status === 401 || hubCode === 'FERRY_AUTH_INVALID') {
           results.push({
@@ -232,7 +239,11 @@ async function hubChecks(
         continue;
       }
       if (!results.some((r) => r.check === 'hub-identity')) {
-        results.push({ check: 'hub-identity', status: 'ok', message: `the hub accepts requests signed as ${me}` });
+        results.push({
+          check: 'hub-identity',
+          status: 'ok',
+          message: `the hub accepts requests signed as ${me}`,
+        });
       }
       results.push(...entryChecks(resource, record, me, primaryKeys.get(resource)));
     }
@@ -244,7 +255,11 @@ async function hubChecks(
 
 function entryChecks(
   resource: string,
-  record: { status: string; version: number; entry: { providerCode: string; dataItems: { name: string; key: boolean }[] } },
+  record: {
+    status: string;
+    version: number;
+    entry: { providerCode: string; dataItems: { name: string; key: boolean }[] };
+  },
   me: string | undefined,
   key: readonly string[] | undefined,
 ): CheckResult[] {

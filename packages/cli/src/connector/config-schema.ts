@@ -14,7 +14,10 @@ const seconds = (max: number) =>
   z.number('must be a number of seconds').min(0, 'must not be negative').max(max, `must be at most ${max}`);
 const envName = z
   .string('must be the name of an environment variable')
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, e.g. FERRY_KEY_PASSPHRASE');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'must be the name of an environment variable, e.g. FERRY_KEY_PASSPHRASE',
+  );
 /** A file path (relative to the configuration file) or PEM text. */
 const pemSource = z.string('must be a file path or PEM text').min(1, 'must be a file path or PEM text');
 
@@ -132,7 +135,10 @@ const sqlSource = (kind: 'postgres' | 'mysql') =>
   });
 
 /** Vendor databases served by connector packages of their own, not bundled with the CLI; they offer native strategies. */
-export const RESERVED_SOURCE_KINDS = { oracle: '@ferry/connector-oracle', mssql: '@ferry/connector-mssql' } as const;
+export const RESERVED_SOURCE_KINDS = {
+  oracle: '@ferry/connector-oracle',
+  mssql: '@ferry/connector-mssql',
+} as const;
 
 const reservedSource = (kind: keyof typeof RESERVED_SOURCE_KINDS) =>
   z.looseObject({
@@ -273,7 +279,11 @@ export const connectorConfigSchema = z
         return;
       }
       if (c.tables === undefined || (tables && tables.length === 0)) {
-        ctx.addIssue({ code: 'custom', path: ['tables'], message: 'required: at least one table to capture' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tables'],
+          message: 'required: at least one table to capture',
+        });
         return;
       }
       const native = typeof kind === 'string' && kind in RESERVED_SOURCE_KINDS;

@@ -69,7 +69,8 @@ export function parseConnectorConfig(
       location: { file, ...(line ? { line } : {}) },
     });
   }
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => keyLine(doc.contents, path, lineCounter);
+  const lineOf = (path: readonly PropertyKey[]): number | undefined =>
+    keyLine(doc.contents, path, lineCounter);
   const raw = doc.toJS() as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new FerryError('FERRY_CONFIG_INVALID', 'the configuration must be a mapping of keys to values', {
@@ -211,13 +212,63 @@ function article(expected: string): string {
 
 // Every key of the schema, to suggest the intended one for a typo (zod's issue does not list them).
 const KNOWN_KEYS: readonly string[] = [
-  'hub', 'url', 'identity', 'certificate', 'privateKey', 'passphraseEnv', 'pkcs12', 'passwordEnv', 'ca',
-  'storageDir', 'source', 'kind', 'connection', 'timeZone', 'pool', 'min', 'max', 'dir', 'resources',
-  'stableSeconds', 'marker', 'order', 'stateDir', 'processedDir', 'quarantineDir', 'tables',
-  'table', 'resource', 'strategy', 'column', 'graceSeconds', 'lagSeconds', 'logTable', 'install',
-  'retentionDays', 'key', 'include', 'exclude', 'schedule', 'intervalSeconds', 'continuous', 'idleSeconds',
-  'snapshot', 'chunkSize', 'onInvalidCursor', 'http', 'host', 'port', 'log', 'level', 'format',
-  'heartbeatSeconds', 'health', 'captureStaleSeconds', 'deliveryStaleSeconds', 'outbox', 'maxMiB',
+  'hub',
+  'url',
+  'identity',
+  'certificate',
+  'privateKey',
+  'passphraseEnv',
+  'pkcs12',
+  'passwordEnv',
+  'ca',
+  'storageDir',
+  'source',
+  'kind',
+  'connection',
+  'timeZone',
+  'pool',
+  'min',
+  'max',
+  'dir',
+  'resources',
+  'stableSeconds',
+  'marker',
+  'order',
+  'stateDir',
+  'processedDir',
+  'quarantineDir',
+  'tables',
+  'table',
+  'resource',
+  'strategy',
+  'column',
+  'graceSeconds',
+  'lagSeconds',
+  'logTable',
+  'install',
+  'retentionDays',
+  'key',
+  'include',
+  'exclude',
+  'schedule',
+  'intervalSeconds',
+  'continuous',
+  'idleSeconds',
+  'snapshot',
+  'chunkSize',
+  'onInvalidCursor',
+  'http',
+  'host',
+  'port',
+  'log',
+  'level',
+  'format',
+  'heartbeatSeconds',
+  'health',
+  'captureStaleSeconds',
+  'deliveryStaleSeconds',
+  'outbox',
+  'maxMiB',
 ];
 
 /** The known key within edit distance 2 of `key`, if any. */
@@ -304,7 +355,10 @@ function resolvePaths(config: ConnectorConfig, baseDir: string): ConnectorConfig
             const s = t.strategy;
             if (!isBuiltinStrategy(s) || s.kind !== 'diff') return t;
             // The diff state belongs with the outbox, not in whatever directory the daemon was started from.
-            return { ...t, strategy: { ...s, stateDir: s.stateDir ? path(s.stateDir) : join(storageDir, 'diff-state') } };
+            return {
+              ...t,
+              strategy: { ...s, stateDir: s.stateDir ? path(s.stateDir) : join(storageDir, 'diff-state') },
+            };
           }),
         }
       : {}),

@@ -2,8 +2,8 @@
 // background, watched over HTTP, stopped gracefully. `ferry connector run` is this plus signal handling.
 import {
   type ChangeSink,
-  ConnectorMetrics,
   type ConnectorEvent,
+  ConnectorMetrics,
   type DeliveryOptions,
   FerryClient,
   FerryError,
@@ -13,6 +13,7 @@ import {
   type TableConfig,
 } from '@ferry/sdk';
 import type { Registry } from 'prom-client';
+import { sleep } from '../util/sleep.js';
 import type { LoadedConnectorConfig } from './config.js';
 import type { ConnectorConfig } from './config-schema.js';
 import { runFileCapture } from './file-capture.js';
@@ -23,7 +24,7 @@ import type { Logger } from './logger.js';
 import { createMetricsRegistry, RateWindow } from './metrics.js';
 import { describeSource, openSqlSource, tableConfigs } from './open-source.js';
 import { noProgress, type SnapshotProgress } from './progress.js';
-import { sleep } from '../util/sleep.js';
+import { resnapshotSink } from './resnapshot-sink.js';
 
 /** Options of {@link ConnectorDaemon.start}. */
 export interface ConnectorDaemonOptions {
@@ -47,6 +48,11 @@ export interface ConnectorDaemonOptions {
   delivery?: DeliveryOptions;
   /** Version reported by `ferry_connector_info`. */
   version?: string;
+  /**
+   * Resources to capture again from a new snapshot, ignoring their stored cursor (`all`: every resource).
+   * The new snapshot is a new stream epoch: when it ends, the hub drops the rows it did not send.
+   */
+  resnapshot?: readonly string[];
 }
 
 /**
@@ -89,6 +95,14 @@ export class ConnectorDaemon {
   ) {
     this.config = options.config.config;
     this.tables = tableConfigs(this.config);
+    for (const resource of options.resnapshot ?? []) {
+      if (resource !== 'all' && !this.tables.some((t) => t.resource === resource)) {
+        throw new FerryError(
+          'FERRY_INVALID_ARGUMENT',
+          `--resnapshot ${resource}: not a resource of this configuration (${this.tables.map((t) => t.resource).join(', ') || 'it has no tables'})`,
+        );
+      }
+    }
     for (const t of this.tables) this.metrics.table(t.resource, t.table);
     const pollMs = this.pollIntervalMs();
     const staleSeconds = this.config.health.captureStaleSeconds;
@@ -198,7 +212,11 @@ export class ConnectorDaemon {
       log.info(
         {
           source: describeSource(this.config.source),
-          tables: this.tables.map((t) => ({ table: t.table, resource: t.resource, strategy: t.strategy.kind })),
+          tables: this.tables.map((t) => ({
+            table: t.table,
+            resource: t.resource,
+            strategy: t.strategy.kind,
+          })),
           hub: this.config.hub.url,
           department: this.credentials.identity.certificate.departmentCode,
           storageDir: this.config.storageDir,
@@ -209,7 +227,16 @@ export class ConnectorDaemon {
       if (!this.client) return;
       this.blocked = undefined;
       this.watchDelivery();
-      await this.capture(this.client.sink);
+      const resnapshot = this.resnapshotTargets();
+      if (resnapshot.length > 0) {
+        log.info(
+          { resources: resnapshot },
+          'resnapshot requested: the stored cursors are ignored; a new epoch starts',
+        );
+      }
+      await this.capture(
+        resnapshot.length > 0 ? resnapshotSink(this.client.sink, resnapshot) : this.client.sink,
+      );
       if (this.options.untilIdle && !this.abort.signal.aborted) await this.drain(this.client);
     } catch (err) {
       log.fatal({ err }, 'connector stopped by an error');
@@ -218,6 +245,12 @@ export class ConnectorDaemon {
       outer?.removeEventListener('abort', onOuterAbort);
       await this.shutdown();
     }
+  }
+
+  private resnapshotTargets(): string[] {
+    const wanted = this.options.resnapshot ?? [];
+    if (wanted.includes('all')) return this.tables.map((t) => t.resource);
+    return [...wanted];
   }
 
   private async connect(): Promise<FerryClient | undefined> {
@@ -232,6 +265,8 @@ export class ConnectorDaemon {
           trust: this.credentials.trust,
           storageDir: this.config.storageDir,
           outbox: { maxBytes: this.config.outbox.maxMiB * 1024 * 1024 },
+          // Start-up requests give up quickly: this loop retries for ever and says why in between.
+          retries: 2,
           ...(this.options.delivery ? { delivery: this.options.delivery } : {}),
         });
         log.info({ hub: this.config.hub.url, hubDepartment: client.hubDepartment }, 'connected to the hub');
@@ -248,8 +283,9 @@ export class ConnectorDaemon {
         // second daemon on the same storageDir will not mend themselves.
         const transient = isFerryError(err, 'FERRY_HTTP_TRANSIENT');
         if (!transient || this.options.untilIdle) throw err;
+        if (this.abort.signal.aborted) return undefined;
         this.blocked = `cannot reach the hub at ${this.config.hub.url}: ${(err as Error).message}`;
-        log.warn({ err, retryInMs: delay }, 'cannot reach the hub; retrying');
+        log.warn({ error: briefError(err), retryInMs: delay }, 'cannot reach the hub; retrying');
         await sleep(delay, this.abort.signal);
         delay = Math.min(delay * 2, 60_000);
       }
@@ -271,6 +307,7 @@ export class ConnectorDaemon {
         log,
         onError: (code) => this.countError(code),
         onRows: (resource, rows) => this.rate(resource).record(rows),
+        onIdle: () => this.heartbeat(),
       });
       return;
     }
@@ -295,23 +332,22 @@ export class ConnectorDaemon {
     const { log } = this.options;
     const progress = this.options.progress ?? noProgress;
     switch (event.type) {
-      case 'snapshot-started': {
+      case 'snapshot-started':
         log.info({ resource: event.resource, table: event.table, reason: event.reason }, 'snapshot started');
-        const table = this.tables.find((t) => t.resource === event.resource);
-        const estimate =
-          table && this.source?.estimateRows
-            ? this.source.estimateRows(table).catch(() => undefined)
-            : Promise.resolve(undefined);
-        progress.started(event.resource, event.table, estimate);
+        this.showProgress(event.resource, event.table);
         break;
-      }
       case 'snapshot-completed':
+        this.progressShown.delete(event.resource);
         progress.completed(event.resource);
         log.info({ resource: event.resource, table: event.table, rows: event.rows }, 'snapshot completed');
         break;
       case 'batch':
         this.rate(event.resource).record(event.changes);
-        if (event.phase === 'snapshot') progress.advanced(event.resource, event.table, event.changes);
+        if (event.phase === 'snapshot') {
+          // A snapshot resumed after a restart has no start event: its bar starts at its first batch.
+          this.showProgress(event.resource, event.table);
+          progress.advanced(event.resource, event.table, event.changes);
+        }
         log.debug(
           { resource: event.resource, table: event.table, phase: event.phase, changes: event.changes },
           'batch written to the outbox',
@@ -338,14 +374,34 @@ export class ConnectorDaemon {
       case 'error':
         this.countError(isFerryError(event.error) ? event.error.code : 'ERROR');
         log.warn(
-          { resource: event.resource, table: event.table, err: event.error, retryInMs: event.retryInMs },
+          {
+            resource: event.resource,
+            table: event.table,
+            error: briefError(event.error),
+            retryInMs: event.retryInMs,
+          },
           'capture failed; retrying',
         );
+        log.debug({ resource: event.resource, err: event.error }, 'capture failure in detail');
         break;
       case 'stopped':
         log.info('capture stopped');
         break;
     }
+  }
+
+  private readonly progressShown = new Set<string>();
+
+  /** Starts the progress bar of a snapshot once, with the source's estimate of the table's rows. */
+  private showProgress(resource: string, tableName: string): void {
+    if (!this.options.progress || this.progressShown.has(resource)) return;
+    this.progressShown.add(resource);
+    const table = this.tables.find((t) => t.resource === resource);
+    const estimate =
+      table && this.source?.estimateRows
+        ? this.source.estimateRows(table).catch(() => undefined)
+        : Promise.resolve(undefined);
+    this.options.progress.started(resource, tableName, estimate);
   }
 
   private countError(code: string): void {
@@ -395,7 +451,12 @@ export class ConnectorDaemon {
         if (s.lastError && s.lastError.at !== seen.errorAt) {
           seen.errorAt = s.lastError.at;
           log[s.stopped ? 'error' : 'warn'](
-            { resource: s.resource, code: s.lastError.code, error: s.lastError.message, pendingBatches: s.pendingBatches },
+            {
+              resource: s.resource,
+              code: s.lastError.code,
+              error: s.lastError.message,
+              pendingBatches: s.pendingBatches,
+            },
             s.stopped
               ? 'delivery stopped: the hub rejected a batch; fix the cause and restart the daemon'
               : 'delivery failed; retrying',
@@ -446,4 +507,12 @@ export class ConnectorDaemon {
     this.blocked = 'stopped';
     log.info('connector stopped');
   }
+}
+
+/** Code and message of an error, for warnings that repeat on every retry (the stack goes to debug). */
+function briefError(err: unknown): { code?: string; message: string } {
+  return {
+    ...(isFerryError(err) ? { code: err.code } : {}),
+    message: (err as Error)?.message ?? String(err),
+  };
 }

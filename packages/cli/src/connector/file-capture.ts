@@ -2,8 +2,8 @@
 // schedule, reported through the same ConnectorMetrics the SQL runner fills, so health and metrics are one.
 import { createDropFolder, type DropFolderEvent, type FileOutcome } from '@ferry/connector-file';
 import type { ChangeSink, ConnectorMetrics } from '@ferry/sdk';
-import type { FileSourceSection } from './config-schema.js';
 import { sleep } from '../util/sleep.js';
+import type { FileSourceSection } from './config-schema.js';
 import type { Logger } from './logger.js';
 
 /** Options of {@link runFileCapture}. */
@@ -20,6 +20,8 @@ export interface FileCaptureOptions {
   log: Logger;
   onError: (code: string) => void;
   onRows: (resource: string, rows: number) => void;
+  /** Called after a pass that found nothing to process. */
+  onIdle: () => void;
 }
 
 /**
@@ -33,7 +35,8 @@ export async function runFileCapture(options: FileCaptureOptions): Promise<void>
     config: config as never,
     ...(files ? { files: fileMatcher(files) } : {}),
   }));
-  for (const r of section.resources) metrics.table(String(r.resource), r.files ?? `${section.dir}/*.${String(r.format)}`);
+  for (const r of section.resources)
+    metrics.table(String(r.resource), r.files ?? `${section.dir}/*.${String(r.format)}`);
   let passFailed = false;
   const folder = createDropFolder({
     dir: section.dir,
@@ -116,6 +119,7 @@ export async function runFileCapture(options: FileCaptureOptions): Promise<void>
         }
         metrics.lastSuccessAt = at;
       }
+      if (outcomes.length === 0 && !passFailed) options.onIdle();
       if (options.untilIdle && passes >= 2 && outcomes.length === 0) return;
       // --until-idle: the second pass waits for files first seen in the first one to be stable; after a pass
       // that processed something the next one runs at once (more exports may have become ready).
@@ -131,7 +135,10 @@ export async function runFileCapture(options: FileCaptureOptions): Promise<void>
 function fileMatcher(files: string): RegExp {
   const regex = /^\/(.*)\/([a-z]*)$/.exec(files);
   if (regex) return new RegExp(regex[1]!, regex[2]);
-  const escaped = files.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = files
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 'u');
 }
 

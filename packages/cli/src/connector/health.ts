@@ -69,7 +69,8 @@ export function evaluateHealth(input: HealthInput, limits: HealthLimits, now = D
     } else if (failing) {
       reasons.push(`capture of ${name} is failing: ${errorText}`);
     } else if (t.lastSuccessAt === undefined) {
-      if (!input.idleIsHealthy && !input.blocked) reasons.push(`capture of ${name} has not completed a read yet`);
+      if (!input.idleIsHealthy && !input.blocked)
+        reasons.push(`capture of ${name} has not completed a read yet`);
     } else if (limits.captureStaleMs !== undefined && now - t.lastSuccessAt > limits.captureStaleMs) {
       reasons.push(
         `the last successful capture of ${name} was ${age(t.lastSuccessAt)} ago (limit ${limits.captureStaleMs / 1000} s)`,

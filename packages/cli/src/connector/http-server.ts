@@ -1,6 +1,7 @@
 // The daemon's monitoring endpoint: GET /healthz and GET /metrics, nothing else, on loopback by default.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FerryError } from '@ferry/sdk';
 import type { Registry } from 'prom-client';
 import type { HealthReport } from './health.js';
 
@@ -55,14 +56,35 @@ export async function startMonitoringServer(options: {
       );
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: try /healthz or /metrics\n');
+    res
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('not found: try /healthz or /metrics\n');
   });
   // A scraper's keep-alive connection must not hold the daemon open at shutdown.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) => {
+      const where = `${options.host}:${options.port}`;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? `${where} is in use (another daemon?): choose another http.port, or http: false`
+          : err.code === 'EACCES'
+            ? `${where} may not be bound by this user: choose a port above 1023`
+            : err.code === 'EADDRNOTAVAIL'
+              ? `${options.host} is not an address of this machine`
+              : undefined;
+      reject(
+        why
+          ? new FerryError('FERRY_CONFIG_INVALID', `http: ${why}`, {
+              cause: err,
+              location: { field: 'http' },
+            })
+          : err,
+      );
+    };
+    server.once('error', failed);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

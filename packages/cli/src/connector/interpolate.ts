@@ -28,7 +28,10 @@ export interface Interpolated {
  * written literally rather than as references is an issue too: secrets come from the environment only.
  * Inside a URL's user information the values are percent-encoded, so a password may hold `@` or `/`.
  */
-export function interpolateEnv(raw: unknown, env: Readonly<Record<string, string | undefined>>): Interpolated {
+export function interpolateEnv(
+  raw: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): Interpolated {
   const secrets = new Set<string>();
   const issues: InterpolationIssue[] = [];
 
@@ -61,6 +64,7 @@ export function interpolateEnv(raw: unknown, env: Readonly<Record<string, string
       if (!ONLY_REFERENCES.test(node)) {
         issues.push({
           path,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own syntax, shown to the user
           message: 'write it as ${ENV_VAR}: secrets are read from the environment, never kept in the file',
         });
         return node;
@@ -76,6 +80,7 @@ export function interpolateEnv(raw: unknown, env: Readonly<Record<string, string
         issues.push({
           path,
           message:
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own syntax, shown to the user
             'the URL holds a password: write it as ${ENV_VAR} (scheme://user:${DB_PASSWORD}@host/db); secrets are read from the environment, never kept in the file',
         });
         return node;

@@ -86,7 +86,10 @@ export function createMetricsRegistry(source: MetricsSource): Registry {
       const capture = source.capture();
       const now = Date.now();
       for (const t of capture.tables) {
-        this.set({ resource: t.resource, table: t.table }, seconds(t.lagMs) ?? (now - capture.startedAt) / 1000);
+        this.set(
+          { resource: t.resource, table: t.table },
+          seconds(t.lagMs) ?? (now - capture.startedAt) / 1000,
+        );
       }
     },
   });
@@ -98,7 +101,8 @@ export function createMetricsRegistry(source: MetricsSource): Registry {
     collect() {
       this.reset();
       eachTable((t) => {
-        if (t.lastSuccessAt !== undefined) this.set({ resource: t.resource, table: t.table }, t.lastSuccessAt / 1000);
+        if (t.lastSuccessAt !== undefined)
+          this.set({ resource: t.resource, table: t.table }, t.lastSuccessAt / 1000);
       });
     },
   });
@@ -122,7 +126,8 @@ export function createMetricsRegistry(source: MetricsSource): Registry {
       for (const [code, n] of source.captureErrors()) this.inc({ stage: 'capture', code }, n);
       const delivery = new Map<string, number>();
       for (const s of source.delivery()?.streams ?? []) {
-        for (const [code, n] of Object.entries(s.errors ?? {})) delivery.set(code, (delivery.get(code) ?? 0) + n);
+        for (const [code, n] of Object.entries(s.errors ?? {}))
+          delivery.set(code, (delivery.get(code) ?? 0) + n);
       }
       for (const [code, n] of delivery) this.inc({ stage: 'delivery', code }, n);
     },
@@ -150,15 +155,25 @@ export function createMetricsRegistry(source: MetricsSource): Registry {
       },
     });
   streamGauge('ferry_outbox_pending_batches', 'Sealed batches waiting for the hub', (s) => s.pendingBatches);
-  streamGauge('ferry_outbox_pending_bytes', 'Bytes of the sealed batches waiting for the hub', (s) => s.pendingBytes);
-  streamGauge('ferry_outbox_pending_rows', 'Changes in the batches waiting for the hub', (s) => s.pendingRows);
+  streamGauge(
+    'ferry_outbox_pending_bytes',
+    'Bytes of the sealed batches waiting for the hub',
+    (s) => s.pendingBytes,
+  );
+  streamGauge(
+    'ferry_outbox_pending_rows',
+    'Changes in the batches waiting for the hub',
+    (s) => s.pendingRows,
+  );
   streamGauge(
     'ferry_delivery_lag_seconds',
     'Age of the oldest batch waiting for the hub (0 when none waits)',
     (s) => s.lagMs / 1000,
   );
-  streamGauge('ferry_delivery_stopped', '1 when the hub rejected a batch and delivery of the stream stopped', (s) =>
-    s.stopped ? 1 : 0,
+  streamGauge(
+    'ferry_delivery_stopped',
+    '1 when the hub rejected a batch and delivery of the stream stopped',
+    (s) => (s.stopped ? 1 : 0),
   );
   streamGauge(
     'ferry_delivery_last_success_timestamp_seconds',

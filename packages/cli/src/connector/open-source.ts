@@ -16,7 +16,12 @@ import type { Logger } from './logger.js';
  * SQL Server live in connector packages of their own: when one is installed next to the CLI its factory
  * (`oracle()` / `mssql()`, same options as `postgres()`) is used, otherwise the error says what to install.
  */
-export async function openSqlSource(section: SqlSourceSection, log?: Logger): Promise<SqlSource> {
+export async function openSqlSource(
+  section: SqlSourceSection,
+  log?: Logger,
+  /** Loads a connector package (tests replace it). */
+  importModule: (specifier: string) => Promise<unknown> = (specifier) => import(specifier),
+): Promise<SqlSource> {
   // knex prints its warnings (a failed connection attempt, with a stack) with console.log unless told
   // otherwise: they go to the daemon's log at debug level, since capture reports the error itself.
   const knexLog = (message: unknown) => log?.debug({ knex: String(message) }, 'knex');
@@ -32,24 +37,24 @@ export async function openSqlSource(section: SqlSourceSection, log?: Logger): Pr
     case 'mysql':
       return mysql(options);
     default:
-      return openReservedSource(section.kind, options);
+      return openReservedSource(section.kind, options, importModule);
   }
 }
 
 async function openReservedSource(
   kind: keyof typeof RESERVED_SOURCE_KINDS,
   options: Record<string, unknown>,
+  importModule: (specifier: string) => Promise<unknown>,
 ): Promise<SqlSource> {
   const pkg = RESERVED_SOURCE_KINDS[kind];
   let module: Record<string, unknown>;
   try {
-    // A variable specifier: the package is optional and not known to the type checker or the bundler.
-    const specifier: string = pkg;
-    module = (await import(specifier)) as Record<string, unknown>;
+    // An optional peer dependency: loaded only when configured, so the CLI does not carry oracledb or mssql.
+    module = (await importModule(pkg)) as Record<string, unknown>;
   } catch {
     throw new FerryError(
       'FERRY_CONFIG_INVALID',
-      `source.kind: "${kind}" is served by ${pkg}, which is not installed: install @ferry/connector-${kind} next to @ferry/cli (npm install ${pkg})`,
+      `source.kind: "${kind}" needs ${pkg}, which is not installed: install it next to @ferry/cli (npm install ${pkg})`,
       { location: { field: 'source.kind' } },
     );
   }
@@ -65,7 +70,8 @@ async function openReservedSource(
 /** The runner's view of one `tables` entry: durations in ms, columns as include/exclude. */
 export function tableConfig(entry: TableEntry): TableConfig {
   const s = entry.strategy;
-  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+  const ms = (seconds: number | undefined) =>
+    seconds === undefined ? undefined : Math.round(seconds * 1000);
   let strategy: StrategyConfig;
   if (!isBuiltinStrategy(s)) {
     // A connector's own strategy: its options as written, durations in the unit the connector API uses.
@@ -73,28 +79,29 @@ export function tableConfig(entry: TableEntry): TableConfig {
       k.endsWith('Seconds') && typeof v === 'number' ? [`${k.slice(0, -7)}Ms`, ms(v)] : [k, v],
     );
     strategy = Object.fromEntries(options) as unknown as StrategyConfig;
-  } else switch (s.kind) {
-    case 'incrementing':
-      strategy = { kind: 'incrementing', ...defined({ column: s.column, graceMs: ms(s.graceSeconds) }) };
-      break;
-    case 'timestamp':
-      strategy = { kind: 'timestamp', column: s.column, ...defined({ lagMs: ms(s.lagSeconds) }) };
-      break;
-    case 'changelog':
-      strategy = {
-        kind: 'changelog',
-        ...defined({
-          logTable: s.logTable,
-          install: s.install,
-          graceMs: ms(s.graceSeconds),
-          retentionMs: s.retentionDays === undefined ? undefined : Math.round(s.retentionDays * 86_400_000),
-        }),
-      };
-      break;
-    case 'diff':
-      strategy = { kind: 'diff', ...defined({ stateDir: s.stateDir }) };
-      break;
-  }
+  } else
+    switch (s.kind) {
+      case 'incrementing':
+        strategy = { kind: 'incrementing', ...defined({ column: s.column, graceMs: ms(s.graceSeconds) }) };
+        break;
+      case 'timestamp':
+        strategy = { kind: 'timestamp', column: s.column, ...defined({ lagMs: ms(s.lagSeconds) }) };
+        break;
+      case 'changelog':
+        strategy = {
+          kind: 'changelog',
+          ...defined({
+            logTable: s.logTable,
+            install: s.install,
+            graceMs: ms(s.graceSeconds),
+            retentionMs: s.retentionDays === undefined ? undefined : Math.round(s.retentionDays * 86_400_000),
+          }),
+        };
+        break;
+      case 'diff':
+        strategy = { kind: 'diff', ...defined({ stateDir: s.stateDir }) };
+        break;
+    }
   const columns =
     entry.include || entry.exclude
       ? { columns: { ...defined({ include: entry.include, exclude: entry.exclude }) } }

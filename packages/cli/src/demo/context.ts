@@ -1,7 +1,15 @@
 // What the demo's steps share: the working directory, the parties of one cipher suite, and what earlier
 // steps produced. New steps (a hub, a connector, a subscription) add their fields here.
 import type { Hub } from '@ferry/hub';
-import type { Certificate, Identity, KeyAlgorithm, PrivateKey, ReplayGuard, SuiteName, TrustStore } from '@ferry/sdk';
+import type {
+  Certificate,
+  Identity,
+  KeyAlgorithm,
+  PrivateKey,
+  ReplayGuard,
+  SuiteName,
+  TrustStore,
+} from '@ferry/sdk';
 
 /** One cipher suite the demo runs through. */
 export interface DemoSuite {

@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { createHub } from '@ferry/hub';
 import {
-  type CatalogEntry,
   CatalogClient,
+  type CatalogEntry,
   type Change,
   DateOnly,
   FerryClient,
@@ -51,7 +51,10 @@ function entry(code: string, name: string, share: CatalogEntry['share']): Catalo
 function peopleChanges(count: number): Change[] {
   return Array.from({ length: count }, (_, i) => {
     const sample = SAMPLE_ROWS[i % SAMPLE_ROWS.length]!;
-    const id = `510104${String(19_800_101 + (i % 9000)).padStart(8, '0')}${String(i).padStart(4, '0')}`.slice(0, 18);
+    const id = `510104${String(19_800_101 + (i % 9000)).padStart(8, '0')}${String(i).padStart(4, '0')}`.slice(
+      0,
+      18,
+    );
     const key = { 公民身份号码: id };
     return {
       op: 'upsert',
@@ -102,7 +105,9 @@ export const startHub: DemoStep = {
     ctx.cleanup.push(() => hub.close());
     ctx.hub = hub;
     ctx.hubUrl = await hub.listen();
-    return { summary: `platform ${hub.departmentCode} on ${ctx.hubUrl} (SQLite ${join(ctx.dir, 'hub.sqlite')})` };
+    return {
+      summary: `platform ${hub.departmentCode} on ${ctx.hubUrl} (SQLite ${join(ctx.dir, 'hub.sqlite')})`,
+    };
   },
 };
 
@@ -110,10 +115,18 @@ export const registerCatalog: DemoStep = {
   name: 'catalog',
   async run(ctx) {
     const url = need(ctx.hubUrl, 'hub');
-    const provider = new CatalogClient({ baseUrl: url, signRequest: requestSigner(need(ctx.provider, 'provider')) });
-    const reviewer = new CatalogClient({ baseUrl: url, signRequest: requestSigner(need(ctx.reviewer, 'reviewer')) });
+    const provider = new CatalogClient({
+      baseUrl: url,
+      signRequest: requestSigner(need(ctx.provider, 'provider')),
+    });
+    const reviewer = new CatalogClient({
+      baseUrl: url,
+      signRequest: requestSigner(need(ctx.reviewer, 'reviewer')),
+    });
     try {
-      await provider.submit(entry(RESOURCE.code, RESOURCE.name, { type: 'unconditional', methods: ['platform'] }));
+      await provider.submit(
+        entry(RESOURCE.code, RESOURCE.name, { type: 'unconditional', methods: ['platform'] }),
+      );
       await reviewer.review(RESOURCE.code, 1, 'approve', '符合编制要求');
       await reviewer.publish(RESOURCE.code, 1);
       await provider.submit(
@@ -148,7 +161,9 @@ export const sendChanges: DemoStep = {
       const stream = ferry.status().streams.find((s) => s.resource === RESOURCE.code);
       return {
         summary: `${changes.length} rows → outbox → platform in ${stream?.delivered ?? 0} sealed envelopes, each acknowledged by a verified signed receipt`,
-        details: [`${Math.round(changes.length / (ms / 1000))} rows/s end to end; outbox empty: ${stream?.pendingBatches === 0}`],
+        details: [
+          `${Math.round(changes.length / (ms / 1000))} rows/s end to end; outbox empty: ${stream?.pendingBatches === 0}`,
+        ],
       };
     } finally {
       await ferry.close();
@@ -180,7 +195,9 @@ export const pullChanges: DemoStep = {
       const name = first?.op === 'upsert' ? String(first.row.姓名) : '?';
       return {
         summary: `${CONSUMER.name} pulled ${received.length} rows after its checkpoint, sealed to it by the platform`,
-        details: [`first row: ${name}, 出生日期 ${first?.op === 'upsert' ? String(first.row.出生日期) : '?'}`],
+        details: [
+          `first row: ${name}, 出生日期 ${first?.op === 'upsert' ? String(first.row.出生日期) : '?'}`,
+        ],
       };
     } finally {
       await ferry.close();
@@ -195,7 +212,9 @@ export const refuseUnshared: DemoStep = {
     try {
       await ferry.subscribe(UNSHARED.code, () => {}, { signal: AbortSignal.timeout(5000), intervalMs: 50 });
     } catch (err) {
-      const code = isFerryError(err) ? String((err.details?.hubError as { code?: string })?.code ?? err.code) : String(err);
+      const code = isFerryError(err)
+        ? String((err.details?.hubError as { code?: string })?.code ?? err.code)
+        : String(err);
       if (code !== 'FERRY_SHARE_DENIED') throw err;
       return { summary: `${CONSUMER.name} cannot pull ${UNSHARED.code} (不予共享): ${code}` };
     } finally {

@@ -42,7 +42,9 @@ export async function runDemo(workDir: string, options: DemoOptions, io: CliIo):
   const nameWidth = Math.max(...DEMO_STEPS.map((s) => displayWidth(s.name)));
   const started = performance.now();
 
-  out(`Ferry demo: ${PROVIDER.name} shares rows with ${CONSUMER.name} through the exchange platform, in signed, encrypted envelopes`);
+  out(
+    `Ferry demo: ${PROVIDER.name} shares rows with ${CONSUMER.name} through the exchange platform, in signed, encrypted envelopes`,
+  );
   out(`  ${padEnd(PROVIDER.name, 8)}  ${PROVIDER.code}  provider (数据提供方)`);
   out(`  ${padEnd(CONSUMER.name, 8)}  ${CONSUMER.code}  consumer (数据使用方)`);
   out(`  work dir  ${workDir}`);

@@ -2,10 +2,10 @@
 // and optionally a PKCS#12 bundle, written as `<code>.crt`, `<code>.key`, `<code>.p12`.
 import { join } from 'node:path';
 import {
-  createPkcs12,
   type Certificate,
   type CertificateProfile,
   type CertificateRequest,
+  createPkcs12,
   generateKeyPair,
   issueCertificate,
   type KeyAlgorithm,

@@ -146,8 +146,16 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     hub,
     certDir,
     async publish(code, dataItems = PEOPLE_ITEMS) {
-      const provider = new CatalogClient({ baseUrl: url, signRequest: requestSigner(p.provider), retries: 0 });
-      const reviewer = new CatalogClient({ baseUrl: url, signRequest: requestSigner(p.reviewer), retries: 0 });
+      const provider = new CatalogClient({
+        baseUrl: url,
+        signRequest: requestSigner(p.provider),
+        retries: 0,
+      });
+      const reviewer = new CatalogClient({
+        baseUrl: url,
+        signRequest: requestSigner(p.reviewer),
+        retries: 0,
+      });
       await provider.submit(entryFor(code, dataItems));
       await reviewer.review(code, 1, 'approve');
       await reviewer.publish(code, 1);
@@ -186,7 +194,10 @@ export function uniqueTable(prefix: string): string {
 }
 
 /** Runs SQL against the test PostgreSQL. */
-export async function pgQuery<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+export async function pgQuery<T extends Record<string, unknown>>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
@@ -211,7 +222,9 @@ export async function createPeopleTable(table: string, rows: number): Promise<vo
 }
 
 /** The table's rows as the hub stores them: `{ id: { $int }, name, amount: { $dec } }`, sorted by id. */
-export async function pgRowsAsWire(table: string): Promise<{ id: string; name: string | null; amount: string | null }[]> {
+export async function pgRowsAsWire(
+  table: string,
+): Promise<{ id: string; name: string | null; amount: string | null }[]> {
   const rows = await pgQuery<{ id: string; name: string | null; amount: string | null }>(
     `SELECT t.id::text AS id, t.name, t.amount::text AS amount FROM ${table} t ORDER BY t.id`,
   );
@@ -219,7 +232,9 @@ export async function pgRowsAsWire(table: string): Promise<{ id: string; name: s
 }
 
 /** Hub rows reduced to the same shape as {@link pgRowsAsWire}. */
-export function hubRowsComparable(rows: Record<string, unknown>[]): { id: string; name: string | null; amount: string | null }[] {
+export function hubRowsComparable(
+  rows: Record<string, unknown>[],
+): { id: string; name: string | null; amount: string | null }[] {
   return rows
     .map((r) => ({
       id: (r.id as { $int: string }).$int,

@@ -41,7 +41,15 @@ export async function readXlsx(path: string, options: XlsxOptions, handler: Reco
           : typeof options.sheet === 'number'
             ? options.sheet === position
             : options.sheet === name;
-      if (!wanted || found) continue;
+      if (found) break; // the wanted sheet is read: the rest of the workbook is not needed
+      if (!wanted) {
+        // Drain a skipped sheet: exceljs deletes a sheet's temporary file as soon as the iteration moves on,
+        // and a sheet stream still opening that file would then fail outside any handler.
+        for await (const _row of sheet) {
+          // nothing: only its name is needed, for the error message when the wanted sheet is missing
+        }
+        continue;
+      }
       found = true;
       for await (const row of sheet) {
         const values = row.values as unknown[];

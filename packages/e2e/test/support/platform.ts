@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHub, type Hub, type HubConfigInput } from '@ferry/hub';
 import {
-  type CatalogEntry,
   CatalogClient,
+  type CatalogEntry,
   createCertificateAuthority,
   generateKeyPair,
   type Identity,
@@ -81,7 +81,11 @@ export function entry(share: CatalogEntry['share']['type'] = 'unconditional'): C
     share:
       share === 'unconditional'
         ? { type: 'unconditional', methods: ['platform'] }
-        : { type: share, condition: '依法履职需要', ...(share === 'conditional' ? { methods: ['platform'] } : {}) },
+        : {
+            type: share,
+            condition: '依法履职需要',
+            ...(share === 'conditional' ? { methods: ['platform'] } : {}),
+          },
     open: { isOpen: false },
     updateCycle: 'realtime',
     releaseDate: '2026-01-01',
@@ -106,7 +110,10 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(db: DatabaseCase, options: { publish?: boolean } = {}): Promise<Platform> {
+export async function startPlatform(
+  db: DatabaseCase,
+  options: { publish?: boolean } = {},
+): Promise<Platform> {
   const p = testPki();
   const dir = mkdtempSync(join(tmpdir(), 'ferry-e2e-'));
   const schema = `ferry_e2e_${randomBytes(6).toString('hex')}`;
@@ -114,7 +121,10 @@ export async function startPlatform(db: DatabaseCase, options: { publish?: boole
     server: { host: '127.0.0.1', port: 0 },
     identity: { certificate: p.hub.certificate.toPem(), privateKey: p.hub.privateKey.toPem() },
     trust: { ca: p.caPem },
-    database: db.kind === 'sqlite' ? { sqlite: join(dir, 'hub.sqlite'), synchronous: 'normal' } : { url: db.url, schema },
+    database:
+      db.kind === 'sqlite'
+        ? { sqlite: join(dir, 'hub.sqlite'), synchronous: 'normal' }
+        : { url: db.url, schema },
     admins: [DEPT.reviewer],
     reviewers: [DEPT.reviewer],
     departments: [
@@ -177,7 +187,9 @@ export async function startPlatform(db: DatabaseCase, options: { publish?: boole
       try {
         // Each change-log batch covers log positions first…last, one per change applied.
         const { n } = conn
-          .prepare('SELECT COALESCE(SUM(last_position - first_position + 1), 0) AS n FROM change_batches WHERE sender = ?')
+          .prepare(
+            'SELECT COALESCE(SUM(last_position - first_position + 1), 0) AS n FROM change_batches WHERE sender = ?',
+          )
           .get(sender) as { n: number };
         return n;
       } finally {

@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { Decimal, FerryClient, loadIdentity, TrustStore } from '@ferry/sdk';
 
-const [hubUrl, storageDir, resource, totalText, pkiFile] = process.argv.slice(2) as [string, string, string, string, string];
+const [hubUrl, storageDir, resource, totalText, pkiFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const total = Number(totalText);
 const pki = JSON.parse(readFileSync(pkiFile, 'utf8')) as { cert: string; key: string; ca: string };
 

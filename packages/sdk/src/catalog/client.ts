@@ -2,10 +2,10 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import { FerryError } from '../errors/index.js';
+import { HubTransport, type RequestSigner } from '../http/hub-transport.js';
 import type { CatalogEntry } from './model.js';
 import type { CatalogRecord, CatalogReviewDecision, CatalogSubmitResult } from './record.js';
 import { isResourceCode } from './resource-code.js';
-import { HubTransport, type RequestSigner } from '../http/hub-transport.js';
 import { validateCatalogEntry } from './validate.js';
 
 /** Options of a {@link CatalogClient}. */

@@ -1,3 +1,4 @@
+export type { RequestSigner, SignableRequest } from '../http/hub-transport.js';
 export {
   BASIC_CLASSES,
   type BasicClassCode,
@@ -58,6 +59,5 @@ export {
   RESOURCE_CODE_PATTERN,
 } from './resource-code.js';
 export { catalogEntrySchema } from './schema.js';
-export type { RequestSigner, SignableRequest } from '../http/hub-transport.js';
 export { type CatalogCheckResult, checkCatalogEntry, validateCatalogEntry } from './validate.js';
 export { applyCatalogAction, type CatalogVersionState, publishedVersion } from './versions.js';

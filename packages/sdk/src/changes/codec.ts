@@ -11,18 +11,31 @@ export function encodeChanges(changes: readonly Change[]): Uint8Array {
     try {
       const line =
         c.op === 'upsert'
-          ? { op: 'upsert', key: encodeRecord(c.key), row: encodeRecord(c.row), ...(c.position === undefined ? {} : { pos: c.position }) }
+          ? {
+              op: 'upsert',
+              key: encodeRecord(c.key),
+              row: encodeRecord(c.row),
+              ...(c.position === undefined ? {} : { pos: c.position }),
+            }
           : c.op === 'delete'
-            ? { op: 'delete', key: encodeRecord(c.key), ...(c.position === undefined ? {} : { pos: c.position }) }
+            ? {
+                op: 'delete',
+                key: encodeRecord(c.key),
+                ...(c.position === undefined ? {} : { pos: c.position }),
+              }
             : undefined;
       if (!line) throw new TypeError(`unknown op ${(c as { op?: unknown }).op}`);
       text += `${JSON.stringify(line)}\n`;
     } catch (cause) {
       if (cause instanceof FerryError) throw cause;
-      throw new FerryError('FERRY_INVALID_ARGUMENT', `changes[${i}] cannot be encoded: ${(cause as Error).message}`, {
-        cause,
-        location: { field: `changes[${i}]` },
-      });
+      throw new FerryError(
+        'FERRY_INVALID_ARGUMENT',
+        `changes[${i}] cannot be encoded: ${(cause as Error).message}`,
+        {
+          cause,
+          location: { field: `changes[${i}]` },
+        },
+      );
     }
   }
   return Buffer.from(text, 'utf8');
@@ -45,14 +58,19 @@ export function decodeChanges(bytes: Uint8Array): Change[] {
       const raw = JSON.parse(line) as { op?: unknown; key?: unknown; row?: unknown; pos?: unknown };
       const position = raw.pos === undefined ? undefined : String(raw.pos);
       const base = position === undefined ? {} : { position };
-      if (raw.op === 'upsert') out.push({ op: 'upsert', key: decodeRecord(raw.key), row: decodeRecord(raw.row), ...base });
+      if (raw.op === 'upsert')
+        out.push({ op: 'upsert', key: decodeRecord(raw.key), row: decodeRecord(raw.row), ...base });
       else if (raw.op === 'delete') out.push({ op: 'delete', key: decodeRecord(raw.key), ...base });
       else throw new TypeError(`unknown op ${String(raw.op)}`);
     } catch (cause) {
-      throw new FerryError('FERRY_ENVELOPE_MALFORMED', `Change line ${lineNo} is not valid: ${(cause as Error).message}`, {
-        cause,
-        location: { line: lineNo },
-      });
+      throw new FerryError(
+        'FERRY_ENVELOPE_MALFORMED',
+        `Change line ${lineNo} is not valid: ${(cause as Error).message}`,
+        {
+          cause,
+          location: { line: lineNo },
+        },
+      );
     }
   }
   return out;

@@ -1,4 +1,4 @@
-export { type Change, CHANGES_CONTENT_TYPE } from './change.js';
+export { CHANGES_CONTENT_TYPE, type Change } from './change.js';
 export { decodeChanges, encodeChanges } from './codec.js';
 export {
   DateOnly,

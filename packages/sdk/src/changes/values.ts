@@ -109,7 +109,8 @@ export function encodeValue(value: FerryValue): EncodedValue {
   if (value instanceof Decimal) return { $dec: value.value };
   if (value instanceof Timestamp) return { $ts: value.iso };
   if (value instanceof DateOnly) return { $date: value.iso };
-  if (value instanceof Uint8Array) return { $bin: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (value instanceof Uint8Array)
+    return { $bin: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   if (Array.isArray(value)) return value.map(encodeValue);
   if (value instanceof Date) return { $ts: value.toISOString() };
   if (typeof value === 'object') {
@@ -135,7 +136,8 @@ export function decodeValue(encoded: unknown): FerryValue {
     const v = (encoded as Record<string, unknown>)[tag];
     switch (tag) {
       case '$int':
-        if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new TypeError('$int must be a decimal integer string');
+        if (typeof v !== 'string' || !/^-?\d+$/.test(v))
+          throw new TypeError('$int must be a decimal integer string');
         return BigInt(v);
       case '$dec':
         if (typeof v !== 'string') throw new TypeError('$dec must be a string');
@@ -147,7 +149,8 @@ export function decodeValue(encoded: unknown): FerryValue {
         if (typeof v !== 'string') throw new TypeError('$date must be a string');
         return new DateOnly(v);
       case '$bin':
-        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) throw new TypeError('$bin must be base64');
+        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
+          throw new TypeError('$bin must be base64');
         return new Uint8Array(Buffer.from(v, 'base64'));
       case '$float':
         if (v === 'NaN') return Number.NaN;
@@ -156,7 +159,8 @@ export function decodeValue(encoded: unknown): FerryValue {
         if (typeof v === 'string' && Number.isFinite(Number(v))) return Number(v);
         throw new TypeError('$float must be NaN, Infinity, -Infinity or a number');
       case '$obj': {
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError('$obj must be an object');
+        if (v === null || typeof v !== 'object' || Array.isArray(v))
+          throw new TypeError('$obj must be an object');
         const out: { [key: string]: FerryValue } = {};
         for (const [k, inner] of Object.entries(v)) out[k] = decodeValue(inner);
         return out;
@@ -175,7 +179,8 @@ export function encodeRecord(record: FerryRecord): { [column: string]: EncodedVa
 }
 
 export function decodeRecord(encoded: unknown): FerryRecord {
-  if (encoded === null || typeof encoded !== 'object' || Array.isArray(encoded)) throw new TypeError('a record must be an object');
+  if (encoded === null || typeof encoded !== 'object' || Array.isArray(encoded))
+    throw new TypeError('a record must be an object');
   const out: FerryRecord = {};
   for (const [k, v] of Object.entries(encoded)) out[k] = decodeValue(v);
   return out;

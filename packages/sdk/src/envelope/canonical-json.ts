@@ -1,7 +1,13 @@
 // RFC 8785 (JCS) canonical JSON, restricted to what envelope headers hold: objects, arrays, strings,
 // booleans, null and safe integers. Any JCS library reproduces these bytes.
 
-export type CanonicalValue = string | number | boolean | null | CanonicalValue[] | { [key: string]: CanonicalValue };
+export type CanonicalValue =
+  | string
+  | number
+  | boolean
+  | null
+  | CanonicalValue[]
+  | { [key: string]: CanonicalValue };
 
 /** Serialises `value` as RFC 8785 canonical JSON (UTF-16 code unit key order, no whitespace). */
 export function canonicalJson(value: CanonicalValue): string {

@@ -9,14 +9,11 @@ export const SEGMENT_PREFIX_LENGTH = 5;
 /** A header larger than this is refused before it is read. */
 export const MAX_HEADER_LENGTH = 256 * 1024;
 /**
- * Default and bounds of the uncompressed content carried per segment. The default stays at 64 KiB after
- * measuring 256 KiB and 1 MiB (bench/envelope.ts, 1 MiB of content): larger segments save a cipher set-up per
- * 64 KiB (under 3% of a 1 MiB seal) and, for content of one segment, the final copy in `open`, but every
- * per-segment buffer (cipher output, streaming chunk) then exceeds glibc's mmap threshold and is mapped and
- * page-faulted afresh: the median 1 MiB open got about twice as slow, and seal was no faster. 64 KiB segments
- * also stay in the CPU cache between encrypting and hashing, and keep streaming memory small.
+ * Bounds of the uncompressed content carried per segment, and the default of a streaming seal. A buffered seal
+ * defaults to one segment of up to MAX_BUFFERED_SEGMENT_SIZE (see `defaultSegmentSize` in prepare.ts).
  */
 export const DEFAULT_SEGMENT_SIZE = 64 * 1024;
+export const MAX_BUFFERED_SEGMENT_SIZE = 1024 * 1024;
 export const MIN_SEGMENT_SIZE = 1024;
 export const MAX_SEGMENT_SIZE = 16 * 1024 * 1024;
 /**

@@ -68,7 +68,10 @@ const headerSchema = z.strictObject({
   iat: nonNegative,
   from: z.strictObject({
     dept: z.string().min(1).max(64),
-    x5c: z.array(z.string().regex(/^[A-Za-z0-9+/]+=*$/)).min(1).max(8),
+    x5c: z
+      .array(z.string().regex(/^[A-Za-z0-9+/]+=*$/))
+      .min(1)
+      .max(8),
   }),
   to: z
     .array(

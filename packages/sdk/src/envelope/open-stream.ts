@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { FerryError } from '../errors/index.js';
 import { ByteReader } from './byte-reader.js';
-import { PREFIX_LENGTH, SEGMENT_PREFIX_LENGTH } from './constants.js';
+import { DEFAULT_MAX_AGE_MS, PREFIX_LENGTH, SEGMENT_PREFIX_LENGTH } from './constants.js';
 import { decodeHeader, type EnvelopeHeader } from './header.js';
 import type { OpenOptions } from './open.js';
 import { maxSealedSegment, parsePrefix, parseSegmentPrefix } from './parse-frame.js';
 import { checkPolicy, type EnvelopeSender } from './policy.js';
 import { checkReplay, SegmentOpener, unwrapContentKey, verifyOuterSignature } from './receiver.js';
-import { DEFAULT_MAX_AGE_MS } from './constants.js';
 
 /**
  * An envelope being opened as a stream. Its header and sender are checked; iterate `content` to decrypt.
@@ -53,7 +52,8 @@ export async function openStream(
   let consumed = false;
 
   async function* content(): AsyncGenerator<Uint8Array, void, undefined> {
-    if (consumed) throw new FerryError('FERRY_INVALID_ARGUMENT', 'The content of an opened stream can be read once');
+    if (consumed)
+      throw new FerryError('FERRY_INVALID_ARGUMENT', 'The content of an opened stream can be read once');
     consumed = true;
     try {
       for (;;) {
@@ -61,7 +61,10 @@ export async function openStream(
         const segPrefix = await reader.read(SEGMENT_PREFIX_LENGTH, 'a segment prefix');
         const { final, length } = parseSegmentPrefix(segPrefix, at, limit, suite.tagLength);
         if (reader.offset + length > maxFrame) {
-          throw new FerryError('FERRY_ENVELOPE_TOO_LARGE', `The envelope exceeds the limit of ${maxFrame} bytes`);
+          throw new FerryError(
+            'FERRY_ENVELOPE_TOO_LARGE',
+            `The envelope exceeds the limit of ${maxFrame} bytes`,
+          );
         }
         const sealed = await reader.read(length, 'a segment');
         transcript.update(segPrefix).update(sealed);
@@ -72,9 +75,13 @@ export async function openStream(
         yield opener.data(sealed);
       }
       const sigLength = (await reader.read(2, 'the signature length')).readUInt16BE(0);
-      if (sigLength === 0) throw new FerryError('FERRY_ENVELOPE_TRUNCATED', 'The frame has an empty signature');
+      if (sigLength === 0)
+        throw new FerryError('FERRY_ENVELOPE_TRUNCATED', 'The frame has an empty signature');
       if (reader.offset + sigLength > maxFrame) {
-        throw new FerryError('FERRY_ENVELOPE_TOO_LARGE', `The envelope exceeds the limit of ${maxFrame} bytes`);
+        throw new FerryError(
+          'FERRY_ENVELOPE_TOO_LARGE',
+          `The envelope exceeds the limit of ${maxFrame} bytes`,
+        );
       }
       const signature = await reader.read(sigLength, 'the signature');
       if (!(await reader.atEnd())) {
@@ -83,7 +90,8 @@ export async function openStream(
         });
       }
       verifyOuterSignature(suite, sender.certificate.publicKey, transcript.digest(), signature);
-      if (options.replay) await options.replay.remember(header.id, header.iat + (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
+      if (options.replay)
+        await options.replay.remember(header.id, header.iat + (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
     } finally {
       await reader.close();
     }

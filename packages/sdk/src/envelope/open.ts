@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FerryError } from '../errors/index.js';
-import { DEFAULT_MAX_AGE_MS } from './constants.js';
 import type { Identity } from '../pki/identity.js';
+import { DEFAULT_MAX_AGE_MS } from './constants.js';
 import type { EnvelopeHeader } from './header.js';
 import { type ParsedFrame, parseFrame } from './parse-frame.js';
 import { checkPolicy, type EnvelopeSender, type VerifyOptions } from './policy.js';
@@ -38,10 +38,14 @@ export interface VerifiedEnvelope {
 }
 
 function checkSize(frame: Uint8Array, max: number | undefined): void {
-  if (!(frame instanceof Uint8Array)) throw new FerryError('FERRY_INVALID_ARGUMENT', 'The frame must be a Uint8Array');
+  if (!(frame instanceof Uint8Array))
+    throw new FerryError('FERRY_INVALID_ARGUMENT', 'The frame must be a Uint8Array');
   const limit = max ?? DEFAULT_MAX_FRAME;
   if (frame.length > limit) {
-    throw new FerryError('FERRY_ENVELOPE_TOO_LARGE', `The envelope is ${frame.length} bytes; the limit is ${limit}`);
+    throw new FerryError(
+      'FERRY_ENVELOPE_TOO_LARGE',
+      `The envelope is ${frame.length} bytes; the limit is ${limit}`,
+    );
   }
 }
 
@@ -60,7 +64,10 @@ export async function verifyEnvelope(frame: Uint8Array, options: VerifyOptions):
   return { header: parsed.header, sender };
 }
 
-function parseAndVerify(frame: Uint8Array, options: VerifyOptions): { parsed: ParsedFrame; sender: EnvelopeSender } {
+function parseAndVerify(
+  frame: Uint8Array,
+  options: VerifyOptions,
+): { parsed: ParsedFrame; sender: EnvelopeSender } {
   checkSize(frame, options.maxFrameBytes);
   const parsed = parseFrame(frame);
   const sender = checkPolicy(parsed.header, parsed.suite, options);
@@ -91,13 +98,17 @@ export async function open(frame: Uint8Array, options: OpenOptions): Promise<Ope
     if (segment.final) innerSignature = opener.final(segment.sealed, sender.certificate.publicKey);
     else parts.push(opener.data(segment.sealed));
   }
-  // One data segment (any content up to the segment size) is returned as decrypted, without a copy.
+  // One data segment (the SDK's default for content up to 1 MiB) is returned as decrypted, without a copy.
   const content = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   const rows = header.content.type === NDJSON ? decodeRows(content) : undefined;
   if (rows && header.content.rows !== null && rows.length !== header.content.rows) {
-    throw new FerryError('FERRY_ENVELOPE_MALFORMED', `The header announces ${header.content.rows} rows; ${rows.length} arrived`);
+    throw new FerryError(
+      'FERRY_ENVELOPE_MALFORMED',
+      `The header announces ${header.content.rows} rows; ${rows.length} arrived`,
+    );
   }
-  if (options.replay) await options.replay.remember(header.id, header.iat + (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
+  if (options.replay)
+    await options.replay.remember(header.id, header.iat + (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
   return {
     header,
     sender,

@@ -27,7 +27,9 @@ export function parsePrefix(prefix: Uint8Array): ParsedPrefix {
   }
   for (let i = 0; i < MAGIC.length; i++) {
     if (prefix[i] !== MAGIC[i]) {
-      throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'Not a Ferry envelope (bad magic)', { location: { offset: i } });
+      throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'Not a Ferry envelope (bad magic)', {
+        location: { offset: i },
+      });
     }
   }
   if (prefix[4] !== FORMAT_VERSION) {
@@ -38,7 +40,9 @@ export function parsePrefix(prefix: Uint8Array): ParsedPrefix {
   const suite = suiteByFrameId(prefix[5]!, 5);
   const view = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   if (view.readUInt16BE(6) !== 0) {
-    throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'Reserved frame flags are set', { location: { offset: 6 } });
+    throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'Reserved frame flags are set', {
+      location: { offset: 6 },
+    });
   }
   const headerLength = view.readUInt32BE(8);
   if (headerLength === 0 || headerLength > MAX_HEADER_LENGTH) {
@@ -59,7 +63,9 @@ export function maxSealedSegment(header: EnvelopeHeader, suite: Suite): number {
 export function parseSegmentPrefix(bytes: Uint8Array, offset: number, limit: number, tagLength: number) {
   const flag = bytes[0]!;
   if (flag !== SEGMENT_DATA && flag !== SEGMENT_FINAL) {
-    throw new FerryError('FERRY_ENVELOPE_MALFORMED', `Unknown segment flag ${flag}`, { location: { offset } });
+    throw new FerryError('FERRY_ENVELOPE_MALFORMED', `Unknown segment flag ${flag}`, {
+      location: { offset },
+    });
   }
   const length = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32BE(1);
   if (length < tagLength || length > limit) {
@@ -99,7 +105,12 @@ export function parseFrame(frame: Uint8Array): ParsedFrame {
         location: { offset: frame.length },
       });
     }
-    const { final, length } = parseSegmentPrefix(frame.subarray(at, at + SEGMENT_PREFIX_LENGTH), at, limit, suite.tagLength);
+    const { final, length } = parseSegmentPrefix(
+      frame.subarray(at, at + SEGMENT_PREFIX_LENGTH),
+      at,
+      limit,
+      suite.tagLength,
+    );
     const start = at + SEGMENT_PREFIX_LENGTH;
     if (start + length > frame.length) {
       throw new FerryError('FERRY_ENVELOPE_TRUNCATED', 'A segment claims more bytes than the frame holds', {
@@ -112,7 +123,9 @@ export function parseFrame(frame: Uint8Array): ParsedFrame {
   }
   const signed = frame.subarray(0, at);
   if (at + 2 > frame.length) {
-    throw new FerryError('FERRY_ENVELOPE_TRUNCATED', 'The frame ends before its signature', { location: { offset: at } });
+    throw new FerryError('FERRY_ENVELOPE_TRUNCATED', 'The frame ends before its signature', {
+      location: { offset: at },
+    });
   }
   const sigLength = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).readUInt16BE(at);
   const sigEnd = at + 2 + sigLength;
@@ -122,9 +135,13 @@ export function parseFrame(frame: Uint8Array): ParsedFrame {
     });
   }
   if (sigEnd < frame.length) {
-    throw new FerryError('FERRY_ENVELOPE_TRAILING_DATA', `${frame.length - sigEnd} bytes follow the end of the envelope`, {
-      location: { offset: sigEnd },
-    });
+    throw new FerryError(
+      'FERRY_ENVELOPE_TRAILING_DATA',
+      `${frame.length - sigEnd} bytes follow the end of the envelope`,
+      {
+        location: { offset: sigEnd },
+      },
+    );
   }
   return { suite, header, headerBytes, segments, signed, signature: frame.subarray(at + 2, sigEnd) };
 }

@@ -43,7 +43,9 @@ export function checkPolicy(header: EnvelopeHeader, suite: Suite, options: Verif
     throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The frame suite byte and the header suite disagree');
   }
   const required =
-    typeof options.requireSuite === 'function' ? options.requireSuite(header.from.dept) : options.requireSuite;
+    typeof options.requireSuite === 'function'
+      ? options.requireSuite(header.from.dept)
+      : options.requireSuite;
   if (required && required !== suite.name) {
     throw new FerryError(
       'FERRY_ENVELOPE_DOWNGRADE',
@@ -73,16 +75,25 @@ export function checkPolicy(header: EnvelopeHeader, suite: Suite, options: Verif
     try {
       certs = input.ders.map((der) => Certificate.parse(der));
     } catch (cause) {
-      if (isFerryError(cause)) throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The sender certificate chain is not valid', { cause });
+      if (isFerryError(cause))
+        throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The sender certificate chain is not valid', {
+          cause,
+        });
       throw cause;
     }
     [leaf, ...intermediates] = certs as [Certificate, ...Certificate[]];
   }
   if (!suite.keyAlgorithms.includes(leaf.publicKey.algorithm)) {
-    throw new FerryError('FERRY_ENVELOPE_SUITE', `A ${leaf.publicKey.algorithm} sender certificate cannot sign ${suite.name} envelopes`);
+    throw new FerryError(
+      'FERRY_ENVELOPE_SUITE',
+      `A ${leaf.publicKey.algorithm} sender certificate cannot sign ${suite.name} envelopes`,
+    );
   }
   if (header.sig !== suite.signatureAlgorithm(leaf.publicKey.algorithm)) {
-    throw new FerryError('FERRY_ENVELOPE_SUITE', `Signature algorithm ${header.sig} does not fit the sender certificate`);
+    throw new FerryError(
+      'FERRY_ENVELOPE_SUITE',
+      `Signature algorithm ${header.sig} does not fit the sender certificate`,
+    );
   }
   const chain =
     cached?.chain ??
@@ -92,7 +103,10 @@ export function checkPolicy(header: EnvelopeHeader, suite: Suite, options: Verif
       usage: 'digitalSignature',
     });
   if (leaf.departmentCode !== header.from.dept) {
-    throw new FerryError('FERRY_ENVELOPE_SENDER', 'The envelope sender does not match its signing certificate');
+    throw new FerryError(
+      'FERRY_ENVELOPE_SENDER',
+      'The envelope sender does not match its signing certificate',
+    );
   }
   return { departmentCode: header.from.dept, certificate: leaf, chain };
 }

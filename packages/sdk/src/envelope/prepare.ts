@@ -5,7 +5,12 @@ import type { Certificate } from '../pki/certificate.js';
 import type { Identity } from '../pki/identity.js';
 import type { TrustStore } from '../pki/trust.js';
 import { verifyCertificate } from '../pki/verify.js';
-import { DEFAULT_SEGMENT_SIZE, MAX_SEGMENT_SIZE, MIN_SEGMENT_SIZE } from './constants.js';
+import {
+  DEFAULT_SEGMENT_SIZE,
+  MAX_BUFFERED_SEGMENT_SIZE,
+  MAX_SEGMENT_SIZE,
+  MIN_SEGMENT_SIZE,
+} from './constants.js';
 import { assertSealableHeader, type EnvelopeHeader, type RecipientEntry, type SuiteName } from './header.js';
 import { type Suite, suiteByName } from './suites/index.js';
 
@@ -23,7 +28,10 @@ export interface SealOptions {
   suite?: SuiteName;
   /** Compression before encryption. Default `deflate`. */
   compression?: 'deflate' | 'none';
-  /** Uncompressed content bytes per segment, 1 KiB to 16 MiB. Default 64 KiB. */
+  /**
+   * Uncompressed content bytes per segment, 1 KiB to 16 MiB. Default: `sealStream` 64 KiB; `seal` the content's
+   * size rounded up to a power of two, at least 64 KiB and at most 1 MiB (so content up to 1 MiB is one segment).
+   */
   segmentSize?: number;
   /** Content media type. Default `application/x-ndjson` for rows, `application/octet-stream` for bytes. */
   contentType?: string;
@@ -41,22 +49,46 @@ export interface PreparedSeal {
   contentKey: Uint8Array;
 }
 
+/**
+ * The segment size a seal uses when the caller gives none. A stream's length is unknown: 64 KiB keeps its memory
+ * and latency small. A buffered seal knows its length: one segment for content up to 1 MiB saves a cipher set-up
+ * per 64 KiB, a buffer per segment on both sides and the receiver's final copy of the content (measured with
+ * bench/envelope.ts at 1 MiB: seal and open both faster, by 10–30% of direct node:crypto on a noisy machine).
+ * Rounding up to a power of two (and never below 64 KiB) keeps the header, which relays read, from giving away
+ * the exact uncompressed length, and bounds what a receiver allocates to inflate one segment.
+ */
+export function defaultSegmentSize(contentLength: number | undefined): number {
+  if (contentLength === undefined || contentLength <= DEFAULT_SEGMENT_SIZE) return DEFAULT_SEGMENT_SIZE;
+  let size = DEFAULT_SEGMENT_SIZE;
+  while (size < contentLength && size < MAX_BUFFERED_SEGMENT_SIZE) size *= 2;
+  return size;
+}
+
 export function prepareSeal(
   options: SealOptions,
-  content: { type: string; rows: number | null },
+  content: { type: string; rows: number | null; length?: number },
   contentKey?: Uint8Array,
 ): PreparedSeal {
   const { from } = options;
   if (!from?.certificate || !from.privateKey) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', 'seal needs `from`: an identity with certificate and privateKey');
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      'seal needs `from`: an identity with certificate and privateKey',
+    );
   }
-  const recipients = Array.isArray(options.to) ? (options.to as readonly Certificate[]) : [options.to as Certificate];
-  if (recipients.length === 0) throw new FerryError('FERRY_INVALID_ARGUMENT', 'seal needs at least one recipient');
+  const recipients = Array.isArray(options.to)
+    ? (options.to as readonly Certificate[])
+    : [options.to as Certificate];
+  if (recipients.length === 0)
+    throw new FerryError('FERRY_INVALID_ARGUMENT', 'seal needs at least one recipient');
   const suiteName = options.suite ?? (from.privateKey.algorithm === 'sm2' ? 'GM' : 'INTL');
   const suite = suiteByName(suiteName);
   const senderDept = from.certificate.departmentCode;
   if (!senderDept) {
-    throw new FerryError('FERRY_CERT_SUBJECT', 'The sender certificate carries no department code (organizationIdentifier)');
+    throw new FerryError(
+      'FERRY_CERT_SUBJECT',
+      'The sender certificate carries no department code (organizationIdentifier)',
+    );
   }
   if (!suite.keyAlgorithms.includes(from.privateKey.algorithm)) {
     throw new FerryError(
@@ -65,11 +97,17 @@ export function prepareSeal(
     );
   }
   if (!Number.isSafeInteger(options.stream?.epoch) || !Number.isSafeInteger(options.stream?.seq)) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', 'stream.epoch and stream.seq must be safe non-negative integers');
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      'stream.epoch and stream.seq must be safe non-negative integers',
+    );
   }
-  const segment = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
+  const segment = options.segmentSize ?? defaultSegmentSize(content.length);
   if (!Number.isInteger(segment) || segment < MIN_SEGMENT_SIZE || segment > MAX_SEGMENT_SIZE) {
-    throw new FerryError('FERRY_INVALID_ARGUMENT', `segmentSize must be between ${MIN_SEGMENT_SIZE} and ${MAX_SEGMENT_SIZE}`);
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      `segmentSize must be between ${MIN_SEGMENT_SIZE} and ${MAX_SEGMENT_SIZE}`,
+    );
   }
   const cek = contentKey ?? suite.generateContentKey();
   const to: RecipientEntry[] = recipients.map((cert, i) => {

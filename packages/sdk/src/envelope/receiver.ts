@@ -11,14 +11,20 @@ import type { ReplayGuard } from './replay.js';
 import type { ContentCipher, Suite } from './suites/index.js';
 
 /** A tampering failure. The message is deliberately the same for every stage; `stage` is for operators. */
-export function tampered(stage: 'signature' | 'key' | 'segment' | 'inner-signature', cause?: unknown): FerryError {
+export function tampered(
+  stage: 'signature' | 'key' | 'segment' | 'inner-signature',
+  cause?: unknown,
+): FerryError {
   return new FerryError('FERRY_ENVELOPE_TAMPERED', 'The envelope failed authentication', {
     ...(cause === undefined ? {} : { cause }),
     details: { stage },
   });
 }
 
-export function findRecipient(header: EnvelopeHeader, me: Identity): { entry: RecipientEntry; identity: Identity['certificate'] } {
+export function findRecipient(
+  header: EnvelopeHeader,
+  me: Identity,
+): { entry: RecipientEntry; identity: Identity['certificate'] } {
   const mine = me.encryption ?? { certificate: me.certificate, privateKey: me.privateKey };
   const entry = header.to.find((r) => r.kid === mine.certificate.fingerprint);
   if (!entry) {
@@ -45,8 +51,14 @@ export async function checkReplay(replay: ReplayGuard | undefined, id: string): 
   }
 }
 
-export function verifyOuterSignature(suite: Suite, signer: PublicKey, transcriptDigest: Uint8Array, signature: Uint8Array) {
-  if (!verifyBytes(signer, Buffer.concat([OUTER_CONTEXT, transcriptDigest]), signature)) throw tampered('signature');
+export function verifyOuterSignature(
+  suite: Suite,
+  signer: PublicKey,
+  transcriptDigest: Uint8Array,
+  signature: Uint8Array,
+) {
+  if (!verifyBytes(signer, Buffer.concat([OUTER_CONTEXT, transcriptDigest]), signature))
+    throw tampered('signature');
 }
 
 /** Decrypts, decompresses and hashes segments in order; checks the inner signature at the end. */
@@ -83,13 +95,20 @@ export class SegmentOpener {
         const segment = this.header.content.segment;
         content = inflateRawSync(plain, { maxOutputLength: segment, chunkSize: segment });
       } catch (cause) {
-        throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'A segment does not decompress within its declared size', {
-          cause,
-        });
+        throw new FerryError(
+          'FERRY_ENVELOPE_MALFORMED',
+          'A segment does not decompress within its declared size',
+          {
+            cause,
+          },
+        );
       }
     }
     if (content.length === 0 || content.length > this.header.content.segment) {
-      throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'A segment holds more or less content than the header allows');
+      throw new FerryError(
+        'FERRY_ENVELOPE_MALFORMED',
+        'A segment holds more or less content than the header allows',
+      );
     }
     this.contentHash.update(content);
     return content;

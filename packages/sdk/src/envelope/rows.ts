@@ -17,7 +17,9 @@ export function encodeRows(rows: readonly unknown[]): Uint8Array {
       });
     }
     if (line === undefined) {
-      throw new FerryError('FERRY_INVALID_ARGUMENT', `rows[${i}] is not a JSON value`, { location: { field: `rows[${i}]` } });
+      throw new FerryError('FERRY_INVALID_ARGUMENT', `rows[${i}] is not a JSON value`, {
+        location: { field: `rows[${i}]` },
+      });
     }
     lines[i] = line;
   }

@@ -37,6 +37,6 @@ export async function seal(options: SealOptions & SealContent): Promise<Uint8Arr
   } else {
     throw new FerryError('FERRY_INVALID_ARGUMENT', 'seal needs `rows` (an array) or `bytes` (a Uint8Array)');
   }
-  const { header, suite, contentKey } = prepareSeal(options, { type, rows });
+  const { header, suite, contentKey } = prepareSeal(options, { type, rows, length: content.length });
   return new FrameWriter(header, suite, contentKey, options.from.privateKey).whole(content);
 }

@@ -81,7 +81,11 @@ export function cachedSenderChain(
   const entry = cache?.entries.get(key);
   if (!cache || !entry) return undefined;
   cache.entries.delete(key);
-  if (!(now >= entry.notBefore && now <= entry.notAfter) || entry.usage !== usage || !entry.leaf.keyUsage.includes(usage)) {
+  if (
+    !(now >= entry.notBefore && now <= entry.notAfter) ||
+    entry.usage !== usage ||
+    !entry.leaf.keyUsage.includes(usage)
+  ) {
     return undefined;
   }
   cache.entries.set(key, entry); // most recently used last
@@ -98,7 +102,12 @@ export function verifySenderChain(
   intermediates: Certificate[],
   options: { trust: TrustStore; at: Date; usage: KeyUsage },
 ): Certificate[] {
-  const chain = verifyCertificate(leaf, { trust: options.trust, intermediates, at: options.at, usage: options.usage });
+  const chain = verifyCertificate(leaf, {
+    trust: options.trust,
+    intermediates,
+    at: options.at,
+    usage: options.usage,
+  });
   const cache = storeCache(options.trust);
   if (cache) {
     Object.freeze(leaf);
@@ -114,7 +123,13 @@ export function verifySenderChain(
       notAfter = Math.min(notAfter, cert.notAfter.getTime());
     }
     cache.entries.delete(key);
-    cache.entries.set(key, { leaf, chain: Object.freeze([...chain]), usage: options.usage, notBefore, notAfter });
+    cache.entries.set(key, {
+      leaf,
+      chain: Object.freeze([...chain]),
+      usage: options.usage,
+      notBefore,
+      notAfter,
+    });
     while (cache.entries.size > SENDER_CHAIN_CACHE_SIZE) {
       cache.entries.delete(cache.entries.keys().next().value!);
     }

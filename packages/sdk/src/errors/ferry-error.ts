@@ -52,7 +52,12 @@ export class FerryError extends Error {
   }
 
   /** A plain object for logs and HTTP error bodies (no stack, no cause internals). */
-  toJSON(): { code: FerryErrorCode; message: string; location?: FerryErrorLocation; details?: Record<string, unknown> } {
+  toJSON(): {
+    code: FerryErrorCode;
+    message: string;
+    location?: FerryErrorLocation;
+    details?: Record<string, unknown>;
+  } {
     return {
       code: this.code,
       message: this.message,

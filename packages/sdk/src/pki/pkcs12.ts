@@ -140,9 +140,10 @@ export function createPkcs12(options: CreatePkcs12Options): Uint8Array {
     throw new FerryError('FERRY_INVALID_ARGUMENT', 'PKCS#12 passwords must be non-empty ASCII');
   }
   const key = forge.pki.privateKeyFromPem(options.privateKey.toPem());
-  const certs = [options.certificate, ...(options.chain ?? []).filter((c) => c.publicKey.algorithm === 'rsa')].map((c) =>
-    forge.pki.certificateFromPem(c.toPem()),
-  );
+  const certs = [
+    options.certificate,
+    ...(options.chain ?? []).filter((c) => c.publicKey.algorithm === 'rsa'),
+  ].map((c) => forge.pki.certificateFromPem(c.toPem()));
   const asn = forge.pkcs12.toPkcs12Asn1(key, certs, options.password, {
     algorithm: 'aes256',
     generateLocalKeyId: true,

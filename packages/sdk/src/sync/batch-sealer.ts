@@ -1,9 +1,10 @@
 // Seals encoded change batches for the outbox: to the hub, and to any other recipient the caller names.
+
+import type { SuiteName } from '../envelope/header.js';
+import { inspectEnvelope } from '../envelope/inspect.js';
+import { seal } from '../envelope/seal.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { Identity } from '../pki/identity.js';
-import { seal } from '../envelope/seal.js';
-import { inspectEnvelope } from '../envelope/inspect.js';
-import type { SuiteName } from '../envelope/header.js';
 import { changesContentType, type SnapshotPhase } from './content-type.js';
 
 /** Who seals and for whom. */

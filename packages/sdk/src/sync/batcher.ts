@@ -48,7 +48,11 @@ export class Batcher {
     private readonly flushBatch: (batch: ClosedBatch) => Promise<void>,
     options: BatcherOptions = {},
   ) {
-    this.limits = { maxRows: options.maxRows ?? 1000, maxBytes: options.maxBytes ?? 1 << 20, maxAgeMs: options.maxAgeMs ?? 1000 };
+    this.limits = {
+      maxRows: options.maxRows ?? 1000,
+      maxBytes: options.maxBytes ?? 1 << 20,
+      maxAgeMs: options.maxAgeMs ?? 1000,
+    };
   }
 
   /** Adds changes; resolves once any batch they closed is flushed. */
@@ -57,7 +61,10 @@ export class Batcher {
     for (const change of changes) {
       const line = encodeChanges([change]);
       let batch = this.open.get(resource);
-      if (batch && (batch.rows + 1 > this.limits.maxRows || batch.bytes + line.length > this.limits.maxBytes)) {
+      if (
+        batch &&
+        (batch.rows + 1 > this.limits.maxRows || batch.bytes + line.length > this.limits.maxBytes)
+      ) {
         await this.flush(resource);
         batch = undefined;
       }
@@ -77,7 +84,8 @@ export class Batcher {
     }
     const batch = this.open.get(resource);
     if (batch && cursor !== undefined) batch.cursor = cursor;
-    if (batch && (batch.rows >= this.limits.maxRows || batch.bytes >= this.limits.maxBytes)) await this.flush(resource);
+    if (batch && (batch.rows >= this.limits.maxRows || batch.bytes >= this.limits.maxBytes))
+      await this.flush(resource);
   }
 
   /** Closes and flushes the open batch of one resource, or of all. */

@@ -25,6 +25,9 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async save(resource: string, cursor: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await writeFileDurable(this.path(resource), JSON.stringify({ resource, cursor, savedAt: new Date().toISOString() }));
+    await writeFileDurable(
+      this.path(resource),
+      JSON.stringify({ resource, cursor, savedAt: new Date().toISOString() }),
+    );
   }
 }

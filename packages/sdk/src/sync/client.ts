@@ -6,11 +6,11 @@ import { requestSigner } from '../auth/request-signer.js';
 import { CatalogClient } from '../catalog/client.js';
 import type { Change } from '../changes/index.js';
 import type { ChangeSink } from '../connector/sink.js';
+import type { SuiteName } from '../envelope/header.js';
 import { HubTransport } from '../http/hub-transport.js';
 import { Certificate } from '../pki/certificate.js';
 import type { Identity } from '../pki/identity.js';
 import type { TrustStore } from '../pki/trust.js';
-import type { SuiteName } from '../envelope/header.js';
 import { type BatchSealer, batchSealer } from './batch-sealer.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { FileCheckpointStore } from './checkpoint-store.js';
@@ -86,7 +86,15 @@ export class FerryClient {
       signRequest: requestSigner(options.identity),
       retries: options.retries ?? 5,
     });
-    this.sink = new OutboxSink(outbox, sealBatch);
+    const outboxSink = new OutboxSink(outbox, sealBatch);
+    // Wake delivery after every connector batch instead of waiting for its next poll.
+    this.sink = {
+      write: async (batch) => {
+        await outboxSink.write(batch);
+        delivery.notify();
+      },
+      cursor: (resource) => outboxSink.cursor(resource),
+    };
   }
 
   /** Fetches the hub's certificate, opens the outbox (recovering after a crash) and starts delivery. */
@@ -176,7 +184,10 @@ export class FerryClient {
    * Sends a full resnapshot of a resource as a new stream epoch: the hub replaces this department's rows of
    * the resource with the snapshot's once the last batch arrives.
    */
-  async resnapshot(resource: string, batches: AsyncIterable<readonly Change[]> | Iterable<readonly Change[]>): Promise<void> {
+  async resnapshot(
+    resource: string,
+    batches: AsyncIterable<readonly Change[]> | Iterable<readonly Change[]>,
+  ): Promise<void> {
     await this.batcher.flush(resource);
     const write = (changes: readonly Change[], snapshot: 'begin' | 'continue' | 'end') =>
       this.sink.write({ resource, changes, cursor: this.outbox.cursor(resource) ?? '', snapshot });
@@ -203,7 +214,11 @@ export class FerryClient {
       enqueue: (trx: Knex | Knex.Transaction, resource: string, changes: readonly Change[]) =>
         txo.enqueue(trx, resource, changes),
       relay: async (batchSize?: number) => {
-        const moved = await txo.relay(this.outbox, this.sealBatch, batchSize === undefined ? {} : { batchSize });
+        const moved = await txo.relay(
+          this.outbox,
+          this.sealBatch,
+          batchSize === undefined ? {} : { batchSize },
+        );
         if (moved > 0) this.delivery.notify();
         return moved;
       },
@@ -220,7 +235,12 @@ export class FerryClient {
     options: Omit<SubscribeOptions, 'checkpoint'> & Partial<Pick<SubscribeOptions, 'checkpoint'>> = {},
   ): Promise<void> {
     return subscribe(
-      { transport: this.transport, identity: this.options.identity, trust: this.options.trust, hub: this.hub.departmentCode },
+      {
+        transport: this.transport,
+        identity: this.options.identity,
+        trust: this.options.trust,
+        hub: this.hub.departmentCode,
+      },
       resource,
       handler,
       { checkpoint: new FileCheckpointStore(join(this.options.storageDir, 'checkpoints')), ...options },

@@ -73,7 +73,14 @@ export class Delivery {
   private status(resource: string): DeliveryStatus {
     let s = this.state.get(resource);
     if (!s) {
-      s = { resource, delivered: 0, lastDeliveredAt: undefined, lastError: undefined, stopped: false, errors: {} };
+      s = {
+        resource,
+        delivered: 0,
+        lastDeliveredAt: undefined,
+        lastError: undefined,
+        stopped: false,
+        errors: {},
+      };
       this.state.set(resource, s);
     }
     return s;
@@ -189,9 +196,13 @@ export class Delivery {
     try {
       receipt = verifyReceipt(body, { trust: this.target.trust, hub: this.target.hub });
     } catch (cause) {
-      throw new FerryError('FERRY_DELIVERY_STOPPED', `The hub's receipt for ${batch.resource} seq ${batch.seq} does not verify`, {
-        cause,
-      });
+      throw new FerryError(
+        'FERRY_DELIVERY_STOPPED',
+        `The hub's receipt for ${batch.resource} seq ${batch.seq} does not verify`,
+        {
+          cause,
+        },
+      );
     }
     if (receipt.envelopeId !== batch.envelopeId) {
       // The hub already holds this stream position from another envelope: another outbox (a second process,
@@ -227,8 +238,12 @@ function explainRejection(err: unknown, batch: PendingBatch): unknown {
       { cause: err, details: { hubError } },
     );
   }
-  return new FerryError('FERRY_DELIVERY_STOPPED', `The hub rejected ${where}: ${hubError?.message ?? err.message}`, {
-    cause: err,
-    details: { hubError },
-  });
+  return new FerryError(
+    'FERRY_DELIVERY_STOPPED',
+    `The hub rejected ${where}: ${hubError?.message ?? err.message}`,
+    {
+      cause: err,
+      details: { hubError },
+    },
+  );
 }

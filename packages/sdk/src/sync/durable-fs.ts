@@ -17,7 +17,11 @@ export async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Writes `data` to `path` atomically and durably (temp file, fsync, rename, fsync of the directory). */
-export async function writeFileDurable(path: string, data: Uint8Array | string, options: { syncDir?: boolean } = {}) {
+export async function writeFileDurable(
+  path: string,
+  data: Uint8Array | string,
+  options: { syncDir?: boolean } = {},
+) {
   const tmp = `${path}.${process.pid}.tmp`;
   const handle = await open(tmp, 'w', 0o600);
   try {

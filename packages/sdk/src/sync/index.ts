@@ -1,6 +1,7 @@
 export { type BatchSealer, type BatchSealerOptions, batchSealer } from './batch-sealer.js';
 export { Batcher, type BatcherOptions, type ClosedBatch } from './batcher.js';
 export { type CheckpointStore, FileCheckpointStore } from './checkpoint-store.js';
+export { FerryClient, type FerryClientOptions, type FerryClientStatus } from './client.js';
 export { changesContentType, parseChangesContentType, type SnapshotPhase } from './content-type.js';
 export {
   Delivery,
@@ -9,7 +10,13 @@ export {
   type DeliveryTarget,
   ENVELOPE_MEDIA_TYPE,
 } from './delivery.js';
-export { type AppendRequest, Outbox, type OutboxOptions, type PendingBatch, type StreamStatus } from './outbox/outbox.js';
+export {
+  type AppendRequest,
+  Outbox,
+  type OutboxOptions,
+  type PendingBatch,
+  type StreamStatus,
+} from './outbox/outbox.js';
 export { OutboxSink } from './outbox-sink.js';
 export {
   type ChangeContext,
@@ -20,4 +27,3 @@ export {
   subscribe,
 } from './subscription.js';
 export { TransactionalOutbox, type TransactionalOutboxOptions } from './transactional-outbox.js';
-export { FerryClient, type FerryClientOptions, type FerryClientStatus } from './client.js';

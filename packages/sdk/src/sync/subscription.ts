@@ -75,7 +75,10 @@ export async function pullOnce(
     expectedSender: source.hub,
   });
   if (!parseChangesContentType(opened.header.content.type) || opened.header.resource !== resource) {
-    throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'The hub answered a pull with an envelope of another kind');
+    throw new FerryError(
+      'FERRY_ENVELOPE_MALFORMED',
+      'The hub answered a pull with an envelope of another kind',
+    );
   }
   const changes = decodeChanges(opened.content);
   await handler(changes, { resource, cursor: next, envelopeId: opened.header.id });
@@ -108,7 +111,11 @@ export async function subscribe(
     try {
       ({ hasMore } = await pullOnce(source, resource, handler, options));
     } catch (err) {
-      if (isFerryError(err, 'FERRY_HTTP_REJECTED') || (isFerryError(err) && err.code.startsWith('FERRY_CERT'))) throw err;
+      if (
+        isFerryError(err, 'FERRY_HTTP_REJECTED') ||
+        (isFerryError(err) && err.code.startsWith('FERRY_CERT'))
+      )
+        throw err;
       options.onError?.(err);
     }
     if (!hasMore) await sleep(interval, options.signal);

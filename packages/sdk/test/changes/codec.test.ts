@@ -54,11 +54,15 @@ describe('change encoding', () => {
     const text = Buffer.from(
       encodeChanges([{ op: 'upsert', key: { id: 1n }, row: { id: 1n, amount: new Decimal('1.50') } }]),
     ).toString('utf8');
-    expect(text).toBe('{"op":"upsert","key":{"id":{"$int":"1"}},"row":{"id":{"$int":"1"},"amount":{"$dec":"1.50"}}}\n');
+    expect(text).toBe(
+      '{"op":"upsert","key":{"id":{"$int":"1"}},"row":{"id":{"$int":"1"},"amount":{"$dec":"1.50"}}}\n',
+    );
   });
 
   it('rejects malformed lines with their line number', () => {
-    const bad = Buffer.from('{"op":"delete","key":{"id":1}}\n{"op":"upsert","key":{"id":{"$int":"x"}},"row":{}}\n');
+    const bad = Buffer.from(
+      '{"op":"delete","key":{"id":1}}\n{"op":"upsert","key":{"id":{"$int":"x"}},"row":{}}\n',
+    );
     const err = (() => {
       try {
         decodeChanges(bad);
@@ -79,6 +83,8 @@ describe('change encoding', () => {
     expect(() => decodeValue({ $int: '1', extra: 2 })).toThrow();
     expect(() => new Decimal('1e5')).toThrow();
     expect(() => new Timestamp('2026-13-01')).toThrow();
-    expect(encodeValue(new Date('2026-01-01T00:00:00Z') as never)).toEqual({ $ts: '2026-01-01T00:00:00.000Z' });
+    expect(encodeValue(new Date('2026-01-01T00:00:00Z') as never)).toEqual({
+      $ts: '2026-01-01T00:00:00.000Z',
+    });
   });
 });

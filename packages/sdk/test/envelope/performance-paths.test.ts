@@ -19,7 +19,15 @@ describe('the cache of verified sender chains', () => {
   const pki = pkiFixture('ec-p256');
   const { alice, bob, ca } = pki;
   const sealFrom = (from: Identity, issuedAt = new Date()) =>
-    seal({ from, to: bob.certificate, resource, stream, bytes: Buffer.from('政务数据'), compression: 'none', issuedAt });
+    seal({
+      from,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes: Buffer.from('政务数据'),
+      compression: 'none',
+      issuedAt,
+    });
 
   it('verifies a chain once per trust store and shares the frozen result', async () => {
     const trust = new TrustStore([ca.certificate]);
@@ -48,7 +56,10 @@ describe('the cache of verified sender chains', () => {
     const inside = new Date(notAfter.getTime() - 2 * HOUR);
     await open(await sealFrom(shortLived, inside), { me: bob, trust, now: inside }); // now remembered
     const after = new Date(notAfter.getTime() + 2 * HOUR);
-    await expectCode(open(await sealFrom(shortLived, after), { me: bob, trust, now: after }), 'FERRY_CERT_EXPIRED');
+    await expectCode(
+      open(await sealFrom(shortLived, after), { me: bob, trust, now: after }),
+      'FERRY_CERT_EXPIRED',
+    );
     const before = new Date(notBefore.getTime() - 2 * HOUR);
     await expectCode(
       open(await sealFrom(shortLived, before), { me: bob, trust, now: before }),
@@ -108,7 +119,10 @@ describe('the cache of verified sender chains', () => {
     const trusted = new TrustStore([ca.certificate]);
     const frame = await sealFrom(alice);
     await open(frame, { me: bob, trust: trusted });
-    await expectCode(open(frame, { me: bob, trust: new TrustStore([pki.rogueCa.certificate]) }), 'FERRY_CERT_UNTRUSTED');
+    await expectCode(
+      open(frame, { me: bob, trust: new TrustStore([pki.rogueCa.certificate]) }),
+      'FERRY_CERT_UNTRUSTED',
+    );
   });
 
   it('still checks the sender department against a remembered certificate', async () => {
@@ -119,11 +133,17 @@ describe('the cache of verified sender chains', () => {
       { type: 'application/octet-stream', rows: null },
     );
     prepared.header.from.dept = DEPT.carol;
-    const frame = new FrameWriter(prepared.header, prepared.suite, prepared.contentKey, alice.privateKey).whole(
-      Buffer.from('x'),
-    );
+    const frame = new FrameWriter(
+      prepared.header,
+      prepared.suite,
+      prepared.contentKey,
+      alice.privateKey,
+    ).whole(Buffer.from('x'));
     await expectCode(open(frame, { me: bob, trust }), 'FERRY_ENVELOPE_SENDER');
-    await expectCode(open(await sealFrom(alice), { me: bob, trust, expectedSender: DEPT.carol }), 'FERRY_ENVELOPE_SENDER');
+    await expectCode(
+      open(await sealFrom(alice), { me: bob, trust, expectedSender: DEPT.carol }),
+      'FERRY_ENVELOPE_SENDER',
+    );
   });
 
   it(`holds at most ${SENDER_CHAIN_CACHE_SIZE} chains per store, least recently used out first`, async () => {
@@ -133,7 +153,8 @@ describe('the cache of verified sender chains', () => {
       pki.issue({ departmentCode: DEPT.alice, key }),
     );
     const frames = await Promise.all(senders.map((s) => sealFrom(s)));
-    const certificateOf = async (i: number) => (await verifyEnvelope(frames[i]!, { trust })).sender.certificate;
+    const certificateOf = async (i: number) =>
+      (await verifyEnvelope(frames[i]!, { trust })).sender.certificate;
     const first = await certificateOf(0);
     const second = await certificateOf(1);
     for (let i = 2; i < senders.length - 1; i++) await certificateOf(i);
@@ -152,7 +173,8 @@ describe.each(SUITE_CASES)('the buffered seal: $label', ({ algorithm }) => {
   const piecewise = (header: ReturnType<typeof prepareSeal>, content: Uint8Array) => {
     const writer = new FrameWriter(header.header, header.suite, contentKey, alice.privateKey);
     const parts = [writer.start()];
-    for (let at = 0; at < content.length; at += segment) parts.push(writer.segment(content.subarray(at, at + segment)));
+    for (let at = 0; at < content.length; at += segment)
+      parts.push(writer.segment(content.subarray(at, at + segment)));
     parts.push(writer.finish());
     return Buffer.concat(parts);
   };
@@ -175,7 +197,9 @@ describe.each(SUITE_CASES)('the buffered seal: $label', ({ algorithm }) => {
           { type: 'application/octet-stream', rows: null },
           contentKey,
         );
-        const whole = new FrameWriter(prepared.header, prepared.suite, contentKey, alice.privateKey).whole(content);
+        const whole = new FrameWriter(prepared.header, prepared.suite, contentKey, alice.privateKey).whole(
+          content,
+        );
         const pieces = piecewise(prepared, content);
         // Everything before the final segment is deterministic; the signatures are randomised (PSS, ECDSA, SM2).
         const [a, b] = [parseFrame(whole), parseFrame(pieces)];
@@ -190,9 +214,36 @@ describe.each(SUITE_CASES)('the buffered seal: $label', ({ algorithm }) => {
   }
 
   it('never exposes uninitialised memory past the end of the frame', async () => {
-    const frame = await seal({ from: alice, to: bob.certificate, resource, stream, bytes: Buffer.alloc(300_000, 1), compression: 'none' });
+    const frame = await seal({
+      from: alice,
+      to: bob.certificate,
+      resource,
+      stream,
+      bytes: Buffer.alloc(300_000, 1),
+      compression: 'none',
+    });
     const backing = new Uint8Array(frame.buffer, frame.byteOffset + frame.byteLength);
     expect(backing.every((b) => b === 0)).toBe(true);
+  });
+
+  it('puts buffered content of up to 1 MiB in one segment, in power-of-two sizes; streams in 64 KiB', async () => {
+    const options = { from: alice, to: bob.certificate, resource, stream, compression: 'none' as const };
+    const layoutOf = async (length: number) => {
+      const parsed = parseFrame(await seal({ ...options, bytes: Buffer.alloc(length, 7) }));
+      return [parsed.header.content.segment, parsed.segments.length - 1];
+    };
+    expect(await layoutOf(0)).toEqual([64 * 1024, 0]);
+    expect(await layoutOf(1000)).toEqual([64 * 1024, 1]);
+    expect(await layoutOf(64 * 1024)).toEqual([64 * 1024, 1]);
+    expect(await layoutOf(64 * 1024 + 1)).toEqual([128 * 1024, 1]);
+    expect(await layoutOf(1024 * 1024)).toEqual([1024 * 1024, 1]);
+    expect(await layoutOf(2 * 1024 * 1024 + 1)).toEqual([1024 * 1024, 3]);
+    expect(
+      parseFrame(await seal({ ...options, bytes: Buffer.alloc(10), segmentSize: 4096 })).header.content
+        .segment,
+    ).toBe(4096);
+    const streamed = parseFrame(await collect(sealStream([Buffer.alloc(200_000, 7)], options)));
+    expect([streamed.header.content.segment, streamed.segments.length - 1]).toEqual([64 * 1024, 4]);
   });
 
   it('seals the same content the same way buffered and streamed', async () => {

@@ -7,10 +7,22 @@ import { describe, expect, it } from 'vitest';
 
 const pkgDir = join(import.meta.dirname, '..', '..');
 const built = existsSync(join(pkgDir, 'dist', 'index.js'));
-const subpaths = ['', '/errors', '/pki', '/envelope', '/catalog', '/changes', '/auth', '/receipt', '/connector', '/sync'];
+const subpaths = [
+  '',
+  '/errors',
+  '/pki',
+  '/envelope',
+  '/catalog',
+  '/changes',
+  '/auth',
+  '/receipt',
+  '/connector',
+  '/sync',
+];
 
 const script = (kind: 'esm' | 'cjs') => {
-  const load = (p: string) => (kind === 'esm' ? `await import('@ferry/sdk${p}')` : `require('@ferry/sdk${p}')`);
+  const load = (p: string) =>
+    kind === 'esm' ? `await import('@ferry/sdk${p}')` : `require('@ferry/sdk${p}')`;
   const body = `
     const mods = {};
     for (const p of ${JSON.stringify(subpaths)}) mods[p] = ${kind === 'esm' ? "await import('@ferry/sdk' + p)" : "require('@ferry/sdk' + p)"};
@@ -29,17 +41,27 @@ const script = (kind: 'esm' | 'cjs') => {
     try { await env.open(frame, { me: a, trust: new pki.TrustStore([ca.certificate]) }); } catch (e) { code = errors.isFerryError(e) ? e.code : 'not-a-ferry-error'; }
     console.log(JSON.stringify({ subpaths: Object.keys(mods).length, rows: opened.rows, code }));
   `;
-  return kind === 'esm' ? body : `(async () => { ${body} })().catch((e) => { console.error(e); process.exit(1); });`;
+  return kind === 'esm'
+    ? body
+    : `(async () => { ${body} })().catch((e) => { console.error(e); process.exit(1); });`;
 };
 
 describe.skipIf(!built)('the built package', () => {
   for (const kind of ['esm', 'cjs'] as const) {
     it(`loads every subpath and shares classes across them (${kind})`, () => {
-      const out = execFileSync(process.execPath, [kind === 'esm' ? '--input-type=module' : '--input-type=commonjs', '-e', script(kind)], {
-        cwd: pkgDir,
-        encoding: 'utf8',
+      const out = execFileSync(
+        process.execPath,
+        [kind === 'esm' ? '--input-type=module' : '--input-type=commonjs', '-e', script(kind)],
+        {
+          cwd: pkgDir,
+          encoding: 'utf8',
+        },
+      );
+      expect(JSON.parse(out.trim())).toEqual({
+        subpaths: subpaths.length,
+        rows: [{ n: 1 }],
+        code: 'FERRY_ENVELOPE_NOT_RECIPIENT',
       });
-      expect(JSON.parse(out.trim())).toEqual({ subpaths: subpaths.length, rows: [{ n: 1 }], code: 'FERRY_ENVELOPE_NOT_RECIPIENT' });
     });
   }
 });

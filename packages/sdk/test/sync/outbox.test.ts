@@ -13,11 +13,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const fakeSeal = (size = 100) => async (pos: { epoch: number; seq: number }) => ({
-  frame: Buffer.alloc(size, pos.seq % 256),
-  envelopeId: `${String(pos.epoch).padStart(16, '0')}${String(pos.seq).padStart(16, '0')}`,
-  rows: 1,
-});
+const fakeSeal =
+  (size = 100) =>
+  async (pos: { epoch: number; seq: number }) => ({
+    frame: Buffer.alloc(size, pos.seq % 256),
+    envelopeId: `${String(pos.epoch).padStart(16, '0')}${String(pos.seq).padStart(16, '0')}`,
+    rows: 1,
+  });
 
 describe('Outbox', () => {
   it('assigns gapless seqs per stream, starting a new stream at a time-based epoch and seq 0', async () => {
@@ -34,7 +36,9 @@ describe('Outbox', () => {
   it('keeps order and positions across concurrent appends', async () => {
     const outbox = await Outbox.open(dir);
     const batches = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => outbox.append({ resource: 'r', cursor: `c${i}`, seal: fakeSeal() })),
+      Array.from({ length: 20 }, (_, i) =>
+        outbox.append({ resource: 'r', cursor: `c${i}`, seal: fakeSeal() }),
+      ),
     );
     expect(batches.map((b) => b.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(outbox.cursor('r')).toBe('c19');
@@ -112,7 +116,7 @@ describe('Outbox', () => {
     const batch = await outbox.append({ resource: 'r', seal: fakeSeal(1000) });
     const fs = await import('node:fs/promises');
     const bytes = await fs.readFile(batch.file);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     await fs.writeFile(batch.file, bytes);
     await expect(outbox.readFrame(batch)).rejects.toMatchObject({ code: 'FERRY_OUTBOX_CORRUPT' });
     await outbox.close();

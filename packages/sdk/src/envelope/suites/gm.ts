@@ -1,11 +1,11 @@
 // GM suite: SM4-CTR + HMAC-SM3 encrypt-then-MAC (OpenSSL has no SM4-GCM), content keys derived with
 // HKDF-SM3, SM2 key transport (GM/T 0003.4) and SM2-with-SM3 signatures with the default ID.
 import { createCipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { PrivateKey } from '../../pki/keys.js';
 import type { Certificate } from '../../pki/certificate.js';
+import type { PrivateKey } from '../../pki/keys.js';
 import { sm2Decrypt, sm2Encrypt } from '../../pki/sm2.js';
 import type { RecipientEntry } from '../header.js';
-import { b64url, type ContentCipher, type Suite, segmentAad } from './suite.js';
+import { b64url, type ContentCipher, type Suite, segmentAad, updateInto } from './suite.js';
 
 const KEY_INFO = Buffer.from('FERRY-ENVELOPE-V1/GM/SM4-CTR+HMAC-SM3', 'ascii');
 const TAG_LENGTH = 32;
@@ -31,15 +31,28 @@ export const gmSuite: Suite = {
     const encKey = keys.subarray(0, 16);
     const macKey = keys.subarray(16);
     const mac = (index: number, final: boolean, ciphertext: Uint8Array): Buffer =>
-      createHmac('sm3', macKey).update(segmentAad(headerDigest, index, final)).update(ciphertext).digest();
-    const sealInto = (index: number, final: boolean, plaintext: Uint8Array, target: Uint8Array, offset: number) => {
-      const cipher = createCipheriv('sm4-ctr', encKey, ctrIv(index));
-      const ciphertext = cipher.update(plaintext);
-      cipher.final(); // CTR is a stream mode: update() returned every ciphertext byte
-      target.set(ciphertext, offset);
-      const end = offset + ciphertext.length;
-      target.set(mac(index, final, ciphertext), end);
+      createHmac('sm3', macKey)
+        .update(segmentAad(headerDigest, index, final))
+        .update(ciphertext)
+        .digest();
+    const sealInto = (
+      index: number,
+      final: boolean,
+      plaintext: Uint8Array,
+      target: Uint8Array,
+      offset: number,
+    ) => {
+      const end = updateInto(createCipheriv('sm4-ctr', encKey, ctrIv(index)), plaintext, target, offset);
+      target.set(mac(index, final, target.subarray(offset, end)), end);
       return end + TAG_LENGTH;
+    };
+    /** The ciphertext of a segment whose MAC checks: unauthenticated ciphertext is never decrypted. */
+    const authenticated = (index: number, final: boolean, sealed: Uint8Array): Uint8Array => {
+      if (sealed.length < TAG_LENGTH) throw new Error('segment shorter than its tag');
+      const ct = sealed.subarray(0, sealed.length - TAG_LENGTH);
+      const tag = sealed.subarray(sealed.length - TAG_LENGTH);
+      if (!timingSafeEqual(mac(index, final, ct), tag)) throw new Error('segment MAC mismatch');
+      return ct;
     };
     return {
       sealInto,
@@ -49,13 +62,11 @@ export const gmSuite: Suite = {
         return out;
       },
       open(index, final, sealed) {
-        if (sealed.length < TAG_LENGTH) throw new Error('segment shorter than its tag');
-        const ct = sealed.subarray(0, sealed.length - TAG_LENGTH);
-        const tag = sealed.subarray(sealed.length - TAG_LENGTH);
-        // MAC before decrypt: unauthenticated ciphertext is never decrypted.
-        if (!timingSafeEqual(mac(index, final, ct), tag)) throw new Error('segment MAC mismatch');
+        const ct = authenticated(index, final, sealed);
         const decipher = createCipheriv('sm4-ctr', encKey, ctrIv(index));
-        return Buffer.concat([decipher.update(ct), decipher.final()]);
+        const plain = decipher.update(ct);
+        const tail = decipher.final(); // CTR: nothing, so no copy of the segment to append it
+        return tail.length === 0 ? plain : Buffer.concat([plain, tail]);
       },
     };
   },

@@ -21,9 +21,13 @@ export function suiteByName(name: SuiteName): Suite {
 export function suiteByFrameId(id: number, offset: number): Suite {
   const suite = byFrameId.get(id);
   if (!suite) {
-    throw new FerryError('FERRY_ENVELOPE_SUITE', `The envelope uses an unknown cipher suite (0x${id.toString(16)})`, {
-      location: { offset },
-    });
+    throw new FerryError(
+      'FERRY_ENVELOPE_SUITE',
+      `The envelope uses an unknown cipher suite (0x${id.toString(16)})`,
+      {
+        location: { offset },
+      },
+    );
   }
   return suite;
 }

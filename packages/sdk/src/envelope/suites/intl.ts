@@ -12,10 +12,10 @@ import {
   publicEncrypt,
   randomBytes,
 } from 'node:crypto';
-import type { PrivateKey, PublicKey } from '../../pki/keys.js';
 import type { Certificate } from '../../pki/certificate.js';
+import type { PrivateKey, PublicKey } from '../../pki/keys.js';
 import type { RecipientEntry } from '../header.js';
-import { b64url, type ContentCipher, type Suite, segmentAad } from './suite.js';
+import { b64url, type ContentCipher, type Suite, segmentAad, updateInto } from './suite.js';
 
 const AES_KW_IV = Buffer.from('A6A6A6A6A6A6A6A6', 'hex');
 const ECDH_INFO = 'FERRY-ENVELOPE-V1/ECDH-ES+A256KW/';
@@ -53,14 +53,25 @@ export const intlSuite: Suite = {
   generateContentKey: () => randomBytes(32),
 
   contentCipher(contentKey: Uint8Array, headerDigest: Uint8Array): ContentCipher {
-    const sealInto = (index: number, final: boolean, plaintext: Uint8Array, target: Uint8Array, offset: number) => {
+    const sealInto = (
+      index: number,
+      final: boolean,
+      plaintext: Uint8Array,
+      target: Uint8Array,
+      offset: number,
+    ) => {
       const cipher = createCipheriv('aes-256-gcm', contentKey, gcmNonce(index));
       cipher.setAAD(segmentAad(headerDigest, index, final));
-      const ciphertext = cipher.update(plaintext);
-      cipher.final(); // GCM is a stream mode: update() returned every ciphertext byte
-      target.set(ciphertext, offset);
-      target.set(cipher.getAuthTag(), offset + ciphertext.length);
-      return offset + ciphertext.length + 16;
+      const end = updateInto(cipher, plaintext, target, offset);
+      target.set(cipher.getAuthTag(), end);
+      return end + 16;
+    };
+    const gcmDecipher = (index: number, final: boolean, sealed: Uint8Array) => {
+      if (sealed.length < 16) throw new Error('segment shorter than its tag');
+      const decipher = createDecipheriv('aes-256-gcm', contentKey, gcmNonce(index));
+      decipher.setAAD(segmentAad(headerDigest, index, final));
+      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+      return decipher;
     };
     return {
       sealInto,
@@ -70,10 +81,7 @@ export const intlSuite: Suite = {
         return out;
       },
       open(index, final, sealed) {
-        if (sealed.length < 16) throw new Error('segment shorter than its tag');
-        const decipher = createDecipheriv('aes-256-gcm', contentKey, gcmNonce(index));
-        decipher.setAAD(segmentAad(headerDigest, index, final));
-        decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+        const decipher = gcmDecipher(index, final, sealed);
         const head = decipher.update(sealed.subarray(0, sealed.length - 16));
         const tail = decipher.final();
         return tail.length === 0 ? head : Buffer.concat([head, tail]);
@@ -110,7 +118,8 @@ export const intlSuite: Suite = {
     }
     if (entry.alg === 'ECDH-ES+A256KW' && key.algorithm === 'ec-p256' && entry.epk) {
       const epk = b64url.decode(entry.epk);
-      if (epk.length !== 65 || epk[0] !== 4) throw new Error('ephemeral key is not an uncompressed P-256 point');
+      if (epk.length !== 65 || epk[0] !== 4)
+        throw new Error('ephemeral key is not an uncompressed P-256 point');
       const ephemeralPublic = createPublicKey({
         key: {
           kty: 'EC',

@@ -38,15 +38,22 @@ export function encodeBatchFile(meta: Omit<BatchMeta, 'sha256' | 'frameBytes'>, 
 
 export function decodeBatchMeta(head: Buffer, file: string): { meta: BatchMeta; frameOffset: number } {
   if (head.length < MAGIC.length + 4 || !head.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new FerryError('FERRY_OUTBOX_CORRUPT', `Outbox batch file ${file} has no valid header`, { location: { file } });
+    throw new FerryError('FERRY_OUTBOX_CORRUPT', `Outbox batch file ${file} has no valid header`, {
+      location: { file },
+    });
   }
   const len = head.readUInt32BE(MAGIC.length);
   const start = MAGIC.length + 4;
   if (head.length < start + len) {
-    throw new FerryError('FERRY_OUTBOX_CORRUPT', `Outbox batch file ${file} is truncated`, { location: { file } });
+    throw new FerryError('FERRY_OUTBOX_CORRUPT', `Outbox batch file ${file} is truncated`, {
+      location: { file },
+    });
   }
   try {
-    return { meta: JSON.parse(head.subarray(start, start + len).toString('utf8')) as BatchMeta, frameOffset: start + len };
+    return {
+      meta: JSON.parse(head.subarray(start, start + len).toString('utf8')) as BatchMeta,
+      frameOffset: start + len,
+    };
   } catch (cause) {
     throw new FerryError('FERRY_OUTBOX_CORRUPT', `Outbox batch file ${file} has an unreadable header`, {
       cause,

@@ -41,7 +41,10 @@ export interface AppendRequest {
   snapshot?: 'begin' | 'continue' | 'end';
   /** The source cursor this batch advances to. */
   cursor?: string;
-  seal(position: { epoch: number; seq: number }): Promise<{ frame: Uint8Array; envelopeId: string; rows: number }>;
+  seal(position: {
+    epoch: number;
+    seq: number;
+  }): Promise<{ frame: Uint8Array; envelopeId: string; rows: number }>;
 }
 
 interface StreamState {
@@ -132,7 +135,8 @@ export class Outbox {
       for (const name of names.sort()) {
         // Gone since the listing: acknowledged by the owner, so the stream file's cursor covers it.
         const meta = await readMeta(join(batchDir, name)).catch(() => undefined);
-        if (!meta || meta.epoch < saved.epoch || (meta.epoch === saved.epoch && meta.seq <= saved.ackedSeq)) continue;
+        if (!meta || meta.epoch < saved.epoch || (meta.epoch === saved.epoch && meta.seq <= saved.ackedSeq))
+          continue;
         if (meta.cursor !== null) cursor = meta.cursor;
       }
       if (cursor !== undefined) cursors.set(saved.resource, cursor);
