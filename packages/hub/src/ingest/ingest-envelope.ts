@@ -232,9 +232,11 @@ export class EnvelopeIngest {
         updatedAt: appliedAt,
       });
     }
-    if (batch.count > 0) {
+    // Changes are logged at the next gapless positions of the resource, in the order they were applied.
+    const log = async (count: number, content: Uint8Array) => {
+      if (count === 0) return;
       const first = resource.logPosition + 1;
-      const last = resource.logPosition + batch.count;
+      const last = resource.logPosition + count;
       await stores.changeLog.append(trx, {
         resourceId: resource.id,
         first,
@@ -243,28 +245,15 @@ export class EnvelopeIngest {
         epoch: position.epoch,
         seq: position.seq,
         envelopeId: position.envelopeId,
-        content: batch.content,
+        content,
       });
       await stores.resources.setLogPosition(trx, resource.id, last);
       resource = { ...resource, logPosition: last };
-    }
+    };
+    await log(batch.count, batch.content);
     if (position.snapshot === 'end') {
       const dropped = await dropRowsOfOlderEpochs(trx, resource, position.sender, position.epoch);
-      if (dropped.count > 0) {
-        const first = resource.logPosition + 1;
-        const last = resource.logPosition + dropped.count;
-        await stores.changeLog.append(trx, {
-          resourceId: resource.id,
-          first,
-          last,
-          sender: position.sender,
-          epoch: position.epoch,
-          seq: position.seq,
-          envelopeId: position.envelopeId,
-          content: dropped.content,
-        });
-        await stores.resources.setLogPosition(trx, resource.id, last);
-      }
+      await log(dropped.count, dropped.content);
     }
   }
 
