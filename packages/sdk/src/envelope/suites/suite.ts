@@ -38,14 +38,14 @@ export interface Suite {
 }
 
 /**
- * Piece size of `cipher.update()` calls when sealing into a frame. Every update() returns a new buffer as long
- * as its input (Node 20 allocates one a byte longer, then copies it into an exact one), garbage as soon as it is
- * copied into the frame. One call per 1 MiB segment makes that a 1 MiB
- * allocation, which glibc tends to map or grow the heap for afresh, and the page faults then cost more than the
- * encryption (bench/envelope.ts at 1 MiB: median seal 0.41–0.62 of direct node:crypto with one call, 0.75–0.77
- * with 64 KiB pieces). Small pieces come from, and return to, the malloc heap.
+ * Piece size of `cipher.update()` calls when sealing into a frame. Every update() returns a new buffer (Node 20
+ * allocates it a byte longer than the input and then copies it into one of the exact size), garbage as soon as it
+ * is copied into the frame. In pieces, those buffers stay small enough for the malloc heap to hand the same
+ * memory back call after call, and the bytes are still in cache when they are copied. Measured at 1 MiB (one
+ * segment; CPU time, garbage collected between batches as bench/envelope.ts does): median seal 0.75–0.77 of
+ * direct node:crypto with 64 KiB pieces, 0.41–0.62 with one update() per segment.
  */
-const UPDATE_PIECE = Number(process.env.FERRY_PIECE ?? 64 * 1024); // TEMP-AB
+const UPDATE_PIECE = 64 * 1024;
 
 /** A node:crypto Cipher. */
 interface StreamCipher {
@@ -57,7 +57,12 @@ interface StreamCipher {
  * Runs `input` through a stream-mode `cipher` (GCM, CTR) in pieces, writing the output to `target` at `offset`;
  * returns the end.
  */
-export function updateInto(cipher: StreamCipher, input: Uint8Array, target: Uint8Array, offset: number): number {
+export function updateInto(
+  cipher: StreamCipher,
+  input: Uint8Array,
+  target: Uint8Array,
+  offset: number,
+): number {
   let at = offset;
   for (let from = 0; from < input.length; from += UPDATE_PIECE) {
     const piece = cipher.update(input.subarray(from, from + UPDATE_PIECE));
