@@ -18,6 +18,9 @@ describe('memory', () => {
       process.execPath,
       [
         '--expose-gc',
+        // A heap far smaller than the file's rows as JS strings (~120 MB): holding the file would crash here,
+        // and the tight limit makes V8 collect early, so RSS reflects what is live rather than GC timing.
+        '--max-old-space-size=64',
         '--import',
         'tsx',
         join(__dirname, 'fixtures', 'memory-child.ts'),
