@@ -3,41 +3,43 @@ import { FerryError } from '../errors/index.js';
 import type { Change } from './change.js';
 import { decodeRecord, encodeRecord } from './values.js';
 
+/**
+ * Encodes one change as one NDJSON line, newline included (see docs/protocol/changes.md). `index` names the
+ * change in the error thrown for a value that cannot be encoded (`changes[index]`).
+ */
+export function encodeChangeLine(change: Change, index = 0): string {
+  try {
+    const line =
+      change.op === 'upsert'
+        ? {
+            op: 'upsert',
+            key: encodeRecord(change.key),
+            row: encodeRecord(change.row),
+            ...(change.position === undefined ? {} : { pos: change.position }),
+          }
+        : change.op === 'delete'
+          ? {
+              op: 'delete',
+              key: encodeRecord(change.key),
+              ...(change.position === undefined ? {} : { pos: change.position }),
+            }
+          : undefined;
+    if (!line) throw new TypeError(`unknown op ${(change as { op?: unknown }).op}`);
+    return `${JSON.stringify(line)}\n`;
+  } catch (cause) {
+    if (cause instanceof FerryError) throw cause;
+    throw new FerryError(
+      'FERRY_INVALID_ARGUMENT',
+      `changes[${index}] cannot be encoded: ${(cause as Error).message}`,
+      { cause, location: { field: `changes[${index}]` } },
+    );
+  }
+}
+
 /** Encodes changes as NDJSON bytes (see docs/protocol/changes.md). */
 export function encodeChanges(changes: readonly Change[]): Uint8Array {
   let text = '';
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    try {
-      const line =
-        c.op === 'upsert'
-          ? {
-              op: 'upsert',
-              key: encodeRecord(c.key),
-              row: encodeRecord(c.row),
-              ...(c.position === undefined ? {} : { pos: c.position }),
-            }
-          : c.op === 'delete'
-            ? {
-                op: 'delete',
-                key: encodeRecord(c.key),
-                ...(c.position === undefined ? {} : { pos: c.position }),
-              }
-            : undefined;
-      if (!line) throw new TypeError(`unknown op ${(c as { op?: unknown }).op}`);
-      text += `${JSON.stringify(line)}\n`;
-    } catch (cause) {
-      if (cause instanceof FerryError) throw cause;
-      throw new FerryError(
-        'FERRY_INVALID_ARGUMENT',
-        `changes[${i}] cannot be encoded: ${(cause as Error).message}`,
-        {
-          cause,
-          location: { field: `changes[${i}]` },
-        },
-      );
-    }
-  }
+  for (let i = 0; i < changes.length; i++) text += encodeChangeLine(changes[i]!, i);
   return Buffer.from(text, 'utf8');
 }
 

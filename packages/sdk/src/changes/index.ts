@@ -1,5 +1,5 @@
 export { CHANGES_CONTENT_TYPE, type Change } from './change.js';
-export { decodeChanges, encodeChanges } from './codec.js';
+export { decodeChanges, encodeChangeLine, encodeChanges } from './codec.js';
 export {
   DateOnly,
   Decimal,
