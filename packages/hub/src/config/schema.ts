@@ -121,6 +121,16 @@ export const hubConfigSchema = z.strictObject({
         .array(z.enum(['INTL', 'GM']))
         .min(1)
         .default(['INTL', 'GM']),
+      /**
+       * Envelopes that arrive ahead of their stream (a sender with several in flight) are held until their
+       * predecessors are applied: for at most `waitMs`, and at most `maxHeld` at once; then refused as a gap.
+       */
+      reorder: z
+        .strictObject({
+          waitMs: z.number().int().min(0).max(60_000).default(5_000),
+          maxHeld: z.number().int().min(0).max(10_000).default(64),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Departments registered at start-up (they are updated, never removed). Admins must be registered here. */

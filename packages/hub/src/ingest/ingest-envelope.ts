@@ -19,6 +19,7 @@ import type { AuditEntry, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
 import { decodeBatch, type PreparedBatch } from './decode-batch.js';
+import { ReorderGate } from './reorder-gate.js';
 import { dropRowsOfOlderEpochs } from './snapshot-end.js';
 import { classifyPosition } from './stream-position.js';
 
@@ -42,8 +43,12 @@ interface Position {
 export class EnvelopeIngest {
   readonly #verifyOptions: VerifyOptions;
   readonly #resources = new Map<string, ResourceRow>();
+  readonly #gate: ReorderGate;
 
   constructor(private readonly ctx: HubContext) {
+    this.#gate = new ReorderGate(ctx.config.envelopes.reorder, (sender, resource) =>
+      ctx.stores.streams.state(sender, resource),
+    );
     this.#verifyOptions = {
       trust: ctx.trust,
       maxFrameBytes: ctx.config.limits.envelope,
@@ -119,7 +124,15 @@ export class EnvelopeIngest {
         `The header announces ${header.content.rows} changes; ${batch.count} arrived`,
       );
     }
-    return this.#apply(position, batch);
+    await this.#gate.awaitTurn(position.sender, position.resource, position.epoch, position.seq);
+    const result = await this.#apply(position, batch);
+    if (result.outcome === 'applied') {
+      this.#gate.advanced(position.sender, position.resource, {
+        epoch: position.epoch,
+        nextSeq: position.seq + 1,
+      });
+    }
+    return result;
   }
 
   async #apply(position: Position, batch: PreparedBatch): Promise<IngestResult> {

@@ -168,6 +168,32 @@ export function ingestTests(ctx: SuiteContext): void {
       expect(rows.every((r) => r.k_0 === '370102')).toBe(true);
     });
 
+    it('holds envelopes that arrive ahead of their stream and applies them in seq order', async () => {
+      // A sender with several envelopes in flight: seq 2 and 1 reach the hub before seq 0.
+      const frames = await Promise.all(
+        [0, 1, 2].map((seq) =>
+          changesEnvelope(pki().provider, CODE.composite, 9, seq, [
+            {
+              op: 'upsert',
+              key: { 区划代码: '370102', 编号: 100 },
+              row: { 区划代码: '370102', 编号: 100, 姓名: `第${seq}` },
+            },
+          ]),
+        ),
+      );
+      const later = [post(frames[2]!), post(frames[1]!)];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const first = await post(frames[0]!);
+      const answers = [first, ...(await Promise.all(later))];
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(answers.map((r) => verify(r.json).seq)).toEqual([0, 2, 1]);
+      const rows = await ctx.hub().tableRows(CODE.composite);
+      const row = rows.find((r) => r.k_1 === '100');
+      // The last seq wins although it arrived first.
+      expect(JSON.parse(String(row?.row)).姓名).toBe('第2');
+      expect(row?.seq).toBe(2);
+    });
+
     it('refuses senders that are not the provider, not registered or not trusted', async () => {
       expectError(
         await post(await changesEnvelope(pki().consumer, CODE.open, 1, 0, [person('1', 'x')])),

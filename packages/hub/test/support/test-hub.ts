@@ -45,6 +45,8 @@ export async function startTestHub(
     ],
     limits: { jsonBody: 64 * 1024, envelope: 4 * 1024 * 1024 },
     rateLimit: { max: 100_000 },
+    // Short, so that the gap tests do not wait the default 5 s for predecessors that never come.
+    envelopes: { reorder: { waitMs: 300, maxHeld: 64 } },
     log: { level: 'silent' },
     ...overrides,
   };
