@@ -1,4 +1,9 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base.js';
 
-export default defineConfig({ ...baseConfig, entry: { index: 'src/index.ts' } });
+export default defineConfig({
+  ...baseConfig,
+  // The ingest worker is its own entry: OpenPool starts it from the file beside the bundle.
+  entry: { index: 'src/index.ts', 'ingest-worker': 'src/ingest/open-worker.ts' },
+  dts: { entry: { index: 'src/index.ts' } },
+});

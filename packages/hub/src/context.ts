@@ -2,6 +2,7 @@
 // state: two hubs in one process share nothing.
 import type { Identity, TrustStore } from '@ferry/sdk';
 import type { Roles } from './auth/roles.js';
+import type { HubMaterials } from './config/materials.js';
 import type { HubConfig } from './config/schema.js';
 import {
   ApplicationStore,
@@ -36,6 +37,8 @@ export interface HubContext {
   trust: TrustStore;
   /** The hub's department code (from its certificate); receipts carry it. */
   departmentCode: string;
+  /** The PEM text of identity and trust, for ingest workers. */
+  pem: HubMaterials['pem'];
   roles: Roles;
 }
 

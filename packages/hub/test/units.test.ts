@@ -1,30 +1,31 @@
 // Small pieces of the hub on their own: key canonicalisation, statement sizes, stream positions.
-import { DateOnly, Decimal, isFerryError, Timestamp } from '@ferry/sdk';
+import { decodeValue, isFerryError, open } from '@ferry/sdk';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '../src/ingest/decode-batch.js';
 import { keyText } from '../src/ingest/key-text.js';
+import { OpenPool } from '../src/ingest/open-pool.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
+import { valueProblem } from '../src/ingest/wire-check.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
+import { testPki } from './support/pki.js';
 
 describe('keyText', () => {
   it('gives one text per value whatever its encoding', () => {
     expect([
       keyText(12, 'integer'),
-      keyText(12n, 'integer'),
+      keyText({ $int: '12' }, 'integer'),
       keyText('012', 'integer'),
-      keyText(new Decimal('12'), 'integer'),
+      keyText({ $dec: '12' }, 'integer'),
     ]).toEqual(['12', '12', '12', '12']);
-    expect(keyText(2n ** 63n, 'integer')).toBe('9223372036854775808');
+    expect(keyText({ $int: (2n ** 63n).toString() }, 'integer')).toBe('9223372036854775808');
     expect([
-      keyText(new Decimal('1.50'), 'decimal'),
+      keyText({ $dec: '1.50' }, 'decimal'),
       keyText('001.50', 'decimal'),
       keyText(1.5, 'decimal'),
     ]).toEqual(['1.50', '1.50', '1.5']);
-    expect(keyText(new DateOnly('2026-01-31'), 'date')).toBe('2026-01-31');
-    expect(keyText(new Timestamp('2026-01-31T08:00:00.5+08:00'), 'datetime')).toBe(
-      '2026-01-31T08:00:00.5+08:00',
-    );
-    expect(keyText(Uint8Array.of(1, 2, 3), 'binary')).toBe('AQID');
+    expect(keyText({ $date: '2026-01-31' }, 'date')).toBe('2026-01-31');
+    expect(keyText({ $ts: '2026-01-31T08:00:00.5+08:00' }, 'datetime')).toBe('2026-01-31T08:00:00.5+08:00');
+    expect(keyText({ $bin: 'AQID' }, 'binary')).toBe('AQID');
     expect(keyText(true, 'boolean')).toBe('true');
   });
 
@@ -36,6 +37,20 @@ describe('keyText', () => {
     expect(keyText(null, 'string')).toBeUndefined();
     expect(keyText('1e5', 'decimal')).toBeUndefined();
     expect(keyText('2026-1-1', 'date')).toBeUndefined();
+    expect(keyText({ $int: '1.5' }, 'integer')).toBeUndefined();
+    expect(keyText({ $dec: '1.5' }, 'integer')).toBeUndefined();
+    expect(keyText({ $int: '1', $dec: '1' }, 'integer')).toBeUndefined();
+    expect(keyText({ $ts: '2026-01-31 08:00' }, 'datetime')).toBeUndefined();
+    expect(keyText({ $bin: 'not base64!' }, 'binary')).toBeUndefined();
+  });
+
+  it('canonicalizes integer, decimal and binary keys as a decode and re-encode would', () => {
+    expect(keyText({ $int: '-007' }, 'integer')).toBe('-7');
+    expect(keyText({ $int: '-0' }, 'integer')).toBe('0');
+    expect(keyText({ $dec: '-0.00' }, 'decimal')).toBe('0.00');
+    expect(keyText({ $dec: '0012.340' }, 'decimal')).toBe('12.340');
+    expect(keyText({ $dec: '12.000' }, 'integer')).toBeUndefined();
+    expect(keyText({ $bin: 'AQI' }, 'binary')).toBe('AQI=');
   });
 });
 
@@ -107,5 +122,80 @@ describe('classifyPosition', () => {
     expect(() => classifyPosition(undefined, 1, 1)).toThrow(
       expect.objectContaining({ code: 'FERRY_SEQUENCE_GAP' }),
     );
+  });
+});
+
+describe('wire value check', () => {
+  // What the hub accepts without decoding must be exactly what a consumer's decodeValue accepts.
+  const corpus: unknown[] = [
+    null,
+    true,
+    0,
+    -1.5,
+    '',
+    '张三',
+    [],
+    [1, { $int: '2' }, [{ $dec: '3.0' }]],
+    { $int: '12' },
+    { $int: '-0' },
+    { $int: '1.5' },
+    { $int: 12 },
+    { $dec: ' 1.50 ' },
+    { $dec: '1e5' },
+    { $dec: '.5' },
+    { $dec: 1.5 },
+    { $ts: '2026-11-26T08:00:00.123456789+08:00' },
+    { $ts: '2026-11-26T08:00:00' },
+    { $ts: '2026-11-26 08:00:00' },
+    { $ts: '2026-11-26T08:00:00.1234567890Z' },
+    { $date: '2026-11-26' },
+    { $date: '2026-11-26T00:00:00Z' },
+    { $bin: '' },
+    { $bin: 'AQID' },
+    { $bin: 'AQ=D' },
+    { $float: 'NaN' },
+    { $float: '-Infinity' },
+    { $float: '1e400' },
+    { $float: '2.5' },
+    { $float: 2.5 },
+    { $obj: { a: { $int: '1' }, b: [null] } },
+    { $obj: { a: { $int: 'x' } } },
+    { $obj: [] },
+    {},
+    { $int: '1', $dec: '1' },
+    { $unknown: '1' },
+    { plain: 'object' },
+  ];
+  it('accepts exactly what decodeValue accepts', () => {
+    for (const value of corpus) {
+      let decodes = true;
+      try {
+        decodeValue(value);
+      } catch {
+        decodes = false;
+      }
+      expect([value, valueProblem(value) === undefined]).toEqual([value, decodes]);
+    }
+  });
+});
+
+describe('OpenPool', () => {
+  it('answers a frame that does not open with the same typed error as the event loop would, then closes', async () => {
+    const pki = testPki();
+    const pool = new OpenPool(1, {
+      trust: pki.caPem,
+      identity: { certificate: pki.hub.certificate.toPem(), privateKey: pki.hub.privateKey.toPem() },
+      verify: { maxFrameBytes: 1 << 20, maxAgeMs: 60_000, allowedSuites: ['INTL', 'GM'] },
+    });
+    const garbage = Buffer.from('not an envelope frame');
+    const inWorker = await pool.openAndDecode(garbage, []).catch((err: unknown) => err);
+    const onLoop = await open(garbage, { trust: pki.trust, me: pki.hub }).catch((err: unknown) => err);
+    expect(isFerryError(inWorker)).toBe(true);
+    expect((inWorker as { code: string }).code).toBe((onLoop as { code: string }).code);
+    await pool.close();
+    await expect(pool.openAndDecode(garbage, [])).rejects.toMatchObject({
+      code: 'FERRY_INTERNAL',
+      statusCode: 503,
+    });
   });
 });

@@ -19,6 +19,16 @@ export interface HubMaterials {
   trust: TrustStore;
   /** The hub's department code, from its signing certificate. */
   departmentCode: string;
+  /** The PEM text the identity and trust were loaded from, for ingest workers that load their own copies. */
+  pem: { trust: string; identity: IdentityPem };
+}
+
+/** The PEM text (and passphrases) of the hub identity, as `loadIdentity` takes it. */
+export interface IdentityPem {
+  certificate: string;
+  privateKey: string;
+  passphrase?: string;
+  encryption?: { certificate: string; privateKey: string; passphrase?: string };
 }
 
 /** Reads a PEM value: inline text when it contains a PEM armour line, else a file relative to `baseDir`. */
@@ -52,14 +62,13 @@ export async function loadHubMaterials(config: HubConfig, baseDir: string): Prom
         ...(id.encryption.passphrase === undefined ? {} : { passphrase: id.encryption.passphrase }),
       }
     : undefined;
-  const identity = wrap('identity', () =>
-    loadIdentity({
-      certificate,
-      privateKey,
-      ...(id.passphrase === undefined ? {} : { passphrase: id.passphrase }),
-      ...(encryption ? { encryption } : {}),
-    }),
-  );
+  const identityPem: IdentityPem = {
+    certificate,
+    privateKey,
+    ...(id.passphrase === undefined ? {} : { passphrase: id.passphrase }),
+    ...(encryption ? { encryption } : {}),
+  };
+  const identity = wrap('identity', () => loadIdentity(identityPem));
   const departmentCode = identity.certificate.departmentCode;
   if (!departmentCode) {
     throw new FerryError(
@@ -87,7 +96,7 @@ export async function loadHubMaterials(config: HubConfig, baseDir: string): Prom
       departmentCode,
     }),
   );
-  return { identity, trust, departmentCode };
+  return { identity, trust, departmentCode, pem: { trust: ca, identity: identityPem } };
 }
 
 /** Reads the certificates of a configured department (paths or PEM text). */

@@ -1,5 +1,6 @@
 // The hub configuration: one zod schema for the YAML file, environment overrides and objects passed in code.
 import { z } from 'zod';
+import { defaultOpenWorkers } from '../ingest/open-pool.js';
 import { BYTE_SIZE_PATTERN, parseByteSize } from './byte-size.js';
 
 /** A department code as the hub accepts it: 统一社会信用代码 (18 characters) or a 2–12 character department code. */
@@ -125,6 +126,16 @@ export const hubConfigSchema = z.strictObject({
        * Envelopes that arrive ahead of their stream (a sender with several in flight) are held until their
        * predecessors are applied: for at most `waitMs`, and at most `maxHeld` at once; then refused as a gap.
        */
+      /**
+       * Worker threads that decrypt envelopes and decode their changes beside the event loop. 0 does it on the
+       * event loop. Default: one per core beyond the first, at most 4.
+       */
+      openWorkers: z
+        .number()
+        .int()
+        .min(0)
+        .max(64)
+        .default(() => defaultOpenWorkers()),
       reorder: z
         .strictObject({
           waitMs: z.number().int().min(0).max(60_000).default(5_000),

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 
 /** HTTP status of each FerryError code the hub may answer with; unlisted codes are 400. */
 const STATUS: Partial<Record<FerryErrorCode, number>> = {
+  FERRY_INTERNAL: 500,
   FERRY_AUTH_REQUIRED: 401,
   FERRY_AUTH_INVALID: 401,
   FERRY_FORBIDDEN: 403,

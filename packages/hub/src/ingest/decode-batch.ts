@@ -1,9 +1,10 @@
 // Turns the NDJSON content of an envelope into what the resource table needs: per key, the last change of
 // the batch (applying a batch in order is the same as applying each key's last change), with keys in
 // canonical text and rows as encoded JSON text.
-import { decodeRecord, FerryError, type FerryRecord } from '@ferry/sdk';
+import { FerryError } from '@ferry/sdk';
 import type { KeyItem } from '../store/index.js';
 import { keyText } from './key-text.js';
+import { recordProblem } from './wire-check.js';
 
 /** A decoded batch, ready to apply. */
 export interface PreparedBatch {
@@ -41,7 +42,7 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
     count++;
     const change = parseLine(line, lineNo);
     const keys = keyItems.map((item) => {
-      const value = change.key[item.name];
+      const value = Object.hasOwn(change.key, item.name) ? change.key[item.name] : undefined;
       const canonical = keyText(value, item.dataType);
       if (canonical === undefined) {
         throw bad(
@@ -72,7 +73,7 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
   return { count, content, upserts, deletes };
 }
 
-function parseLine(line: string, lineNo: number): { key: FerryRecord; row: string | undefined } {
+function parseLine(line: string, lineNo: number): { key: Record<string, unknown>; row: string | undefined } {
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(line) as Record<string, unknown>;
@@ -81,29 +82,23 @@ function parseLine(line: string, lineNo: number): { key: FerryRecord; row: strin
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw bad(lineNo, 'is not a JSON object');
-  for (const member of Object.keys(raw)) {
+  for (const member in raw) {
     if (!KNOWN_MEMBERS.has(member)) throw bad(lineNo, `has an unknown member "${member}"`, member);
   }
   if (raw.pos !== undefined && typeof raw.pos !== 'string')
     throw bad(lineNo, '"pos" must be a string', 'pos');
-  let key: FerryRecord;
-  try {
-    key = decodeRecord(raw.key);
-  } catch (cause) {
-    throw bad(lineNo, `has an invalid key: ${(cause as Error).message}`, 'key');
-  }
+  const key = raw.key;
+  const keyProblem = recordProblem(key);
+  if (keyProblem !== undefined) throw bad(lineNo, `has an invalid key: ${keyProblem}`, 'key');
   if (raw.op === 'delete') {
     if (raw.row !== undefined) throw bad(lineNo, 'is a delete with a row', 'row');
-    return { key, row: undefined };
+    return { key: key as Record<string, unknown>, row: undefined };
   }
   if (raw.op !== 'upsert') throw bad(lineNo, `has an unknown op ${JSON.stringify(raw.op)}`, 'op');
-  try {
-    // Decoded only to check every tagged value; the row is stored in its wire form, as sent.
-    decodeRecord(raw.row);
-  } catch (cause) {
-    throw bad(lineNo, `has an invalid row: ${(cause as Error).message}`, 'row');
-  }
-  return { key, row: JSON.stringify(raw.row) };
+  // Checked, not decoded: the row is stored in its wire form, as sent.
+  const rowProblem = recordProblem(raw.row);
+  if (rowProblem !== undefined) throw bad(lineNo, `has an invalid row: ${rowProblem}`, 'row');
+  return { key: key as Record<string, unknown>, row: JSON.stringify(raw.row) };
 }
 
 function bad(line: number, message: string, field?: string): FerryError {

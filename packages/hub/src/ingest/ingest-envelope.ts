@@ -19,6 +19,7 @@ import type { AuditEntry, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
 import { decodeBatch, type PreparedBatch } from './decode-batch.js';
+import { OpenPool } from './open-pool.js';
 import { ReorderGate } from './reorder-gate.js';
 import { dropRowsOfOlderEpochs } from './snapshot-end.js';
 import { classifyPosition } from './stream-position.js';
@@ -44,6 +45,7 @@ export class EnvelopeIngest {
   readonly #verifyOptions: VerifyOptions;
   readonly #resources = new Map<string, ResourceRow>();
   readonly #gate: ReorderGate;
+  readonly #pool: OpenPool | undefined;
 
   constructor(private readonly ctx: HubContext) {
     this.#gate = new ReorderGate(ctx.config.envelopes.reorder, (sender, resource) =>
@@ -55,6 +57,19 @@ export class EnvelopeIngest {
       maxAgeMs: ctx.config.envelopes.maxAgeMs,
       allowedSuites: ctx.config.envelopes.allowedSuites,
     };
+    const { openWorkers } = ctx.config.envelopes;
+    this.#pool =
+      openWorkers > 0
+        ? new OpenPool(openWorkers, {
+            trust: ctx.pem.trust,
+            identity: ctx.pem.identity,
+            verify: {
+              maxFrameBytes: ctx.config.limits.envelope,
+              maxAgeMs: ctx.config.envelopes.maxAgeMs,
+              allowedSuites: ctx.config.envelopes.allowedSuites,
+            },
+          })
+        : undefined;
   }
 
   /**
@@ -116,8 +131,9 @@ export class EnvelopeIngest {
       );
     }
 
-    const opened = await open(frame, { ...this.#verifyOptions, me: identity });
-    const batch = decodeBatch(opened.content, resource.keyItems);
+    const batch = this.#pool
+      ? await this.#pool.openAndDecode(frame, resource.keyItems)
+      : decodeBatch((await open(frame, { ...this.#verifyOptions, me: identity })).content, resource.keyItems);
     if (header.content.rows !== null && header.content.rows !== batch.count) {
       throw fail(
         'FERRY_ENVELOPE_MALFORMED',
@@ -133,6 +149,11 @@ export class EnvelopeIngest {
       });
     }
     return result;
+  }
+
+  /** Stops the ingest workers. */
+  async close(): Promise<void> {
+    await this.#pool?.close();
   }
 
   async #apply(position: Position, batch: PreparedBatch): Promise<IngestResult> {

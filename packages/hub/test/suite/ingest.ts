@@ -191,7 +191,7 @@ export function ingestTests(ctx: SuiteContext): void {
       const row = rows.find((r) => r.k_1 === '100');
       // The last seq wins although it arrived first.
       expect(JSON.parse(String(row?.row)).姓名).toBe('第2');
-      expect(row?.seq).toBe(2);
+      expect(Number(row?.seq)).toBe(2);
     });
 
     it('refuses senders that are not the provider, not registered or not trusted', async () => {

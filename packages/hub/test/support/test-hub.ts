@@ -45,8 +45,12 @@ export async function startTestHub(
     ],
     limits: { jsonBody: 64 * 1024, envelope: 4 * 1024 * 1024 },
     rateLimit: { max: 100_000 },
-    // Short, so that the gap tests do not wait the default 5 s for predecessors that never come.
-    envelopes: { reorder: { waitMs: 300, maxHeld: 64 } },
+    envelopes: {
+      // Short, so that the gap tests do not wait the default 5 s for predecessors that never come.
+      reorder: { waitMs: 300, maxHeld: 64 },
+      // Both ways of opening envelopes: in a worker thread (SQLite suite) and on the event loop (PostgreSQL).
+      openWorkers: database.kind === 'sqlite' ? 1 : 0,
+    },
     log: { level: 'silent' },
     ...overrides,
   };

@@ -1,0 +1,31 @@
+// The worker side of OpenPool: opens envelope frames with the hub's own copy of its identity and decodes their
+// change lines, off the event loop that serves HTTP and writes the database.
+import { parentPort, workerData } from 'node:worker_threads';
+import { isFerryError, loadIdentity, open, TrustStore } from '@ferry/sdk';
+import { decodeBatch } from './decode-batch.js';
+import type { OpenJob, OpenReply, OpenWorkerData } from './open-protocol.js';
+
+const data = workerData as OpenWorkerData;
+const trust = TrustStore.fromPem(data.trust);
+const me = loadIdentity(data.identity);
+const options = { ...data.verify, trust, me };
+
+parentPort?.on('message', async (job: OpenJob) => {
+  let reply: OpenReply;
+  const transfer: ArrayBuffer[] = [];
+  try {
+    const opened = await open(job.frame, options);
+    const batch = decodeBatch(opened.content, job.keyItems);
+    reply = { id: job.id, ok: true, batch };
+    if (batch.content.buffer instanceof ArrayBuffer) transfer.push(batch.content.buffer);
+  } catch (err) {
+    reply = {
+      id: job.id,
+      ok: false,
+      error: isFerryError(err)
+        ? { ...err.toJSON(), ferry: true }
+        : { code: 'FERRY_INTERNAL', message: (err as Error)?.message ?? String(err), ferry: false },
+    };
+  }
+  parentPort?.postMessage(reply, transfer);
+});
