@@ -1,6 +1,7 @@
 // Change batches as NDJSON: one change per line, values in the tagged wire form of values.ts.
 import { FerryError } from '../errors/index.js';
 import type { Change } from './change.js';
+import { JsonWriter } from './json-writer.js';
 import { decodeRecord, encodeRecord } from './values.js';
 
 /**
@@ -8,6 +9,51 @@ import { decodeRecord, encodeRecord } from './values.js';
  * change in the error thrown for a value that cannot be encoded (`changes[index]`).
  */
 export function encodeChangeLine(change: Change, index = 0): string {
+  // A writer of its own for a call made while another is under way (a getter encoding changes).
+  const w = lineWriter ?? new JsonWriter(1024);
+  lineWriter = undefined;
+  w.pos = 0;
+  try {
+    w.change(change);
+    return w.buf.toString('utf8', 0, w.pos);
+  } catch {
+    return referenceChangeLine(change, index);
+  } finally {
+    // Kept for the next line unless one huge value grew it.
+    if (w.buf.length <= 1 << 16) lineWriter = w;
+  }
+}
+
+/** Encodes changes as NDJSON bytes (see docs/protocol/changes.md). */
+export function encodeChanges(changes: readonly Change[]): Uint8Array {
+  const w = new JsonWriter(Math.ceil(changes.length * bytesPerChange * 1.1) + 64);
+  for (let i = 0; i < changes.length; i++) {
+    const start = w.pos;
+    try {
+      w.change(changes[i]!);
+    } catch {
+      w.pos = start;
+      const line = referenceChangeLine(changes[i]!, i);
+      w.reserve(line.length * 3);
+      w.pos += w.buf.write(line, w.pos, 'utf8');
+    }
+  }
+  if (changes.length >= 16) bytesPerChange = w.pos / changes.length;
+  const out = w.buf.subarray(0, w.pos);
+  // Little slack is kept with the result; much (an estimate far off) is not.
+  return w.buf.length - w.pos > (w.buf.length >> 2) + 64 ? Buffer.from(out) : out;
+}
+
+/** The writer encodeChangeLine reuses. */
+let lineWriter: JsonWriter | undefined;
+/** Bytes per change of the last large batch: the first guess of the next one's size. */
+let bytesPerChange = 256;
+
+/**
+ * The reference encoding of one change, which the fast path of {@link JsonWriter} reproduces byte for byte:
+ * used for what the fast path leaves to it, and to produce the error for a change that cannot be encoded.
+ */
+export function referenceChangeLine(change: Change, index = 0): string {
   try {
     const line =
       change.op === 'upsert'
@@ -34,13 +80,6 @@ export function encodeChangeLine(change: Change, index = 0): string {
       { cause, location: { field: `changes[${index}]` } },
     );
   }
-}
-
-/** Encodes changes as NDJSON bytes (see docs/protocol/changes.md). */
-export function encodeChanges(changes: readonly Change[]): Uint8Array {
-  let text = '';
-  for (let i = 0; i < changes.length; i++) text += encodeChangeLine(changes[i]!, i);
-  return Buffer.from(text, 'utf8');
 }
 
 /** Decodes NDJSON change bytes; a bad line is reported with its line number. */

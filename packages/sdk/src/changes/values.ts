@@ -99,13 +99,22 @@ export type EncodedValue =
 
 /** Encodes one value to its wire form. */
 export function encodeValue(value: FerryValue): EncodedValue {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    // A finite double survives JSON exactly; integers beyond 2^53 must be bigint to be exact.
-    if (Number.isFinite(value)) return value;
-    return { $float: String(value) as 'NaN' | 'Infinity' | '-Infinity' };
+  if (value === null) return value;
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+      return value;
+    case 'number':
+      // A finite double survives JSON exactly; integers beyond 2^53 must be bigint to be exact.
+      if (Number.isFinite(value)) return value;
+      return { $float: String(value) as 'NaN' | 'Infinity' | '-Infinity' };
+    case 'bigint':
+      return { $int: value.toString() };
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`Cannot encode a value of type ${typeof value}`);
   }
-  if (typeof value === 'bigint') return { $int: value.toString() };
   if (value instanceof Decimal) return { $dec: value.value };
   if (value instanceof Timestamp) return { $ts: value.iso };
   if (value instanceof DateOnly) return { $date: value.iso };
@@ -113,12 +122,7 @@ export function encodeValue(value: FerryValue): EncodedValue {
     return { $bin: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   if (Array.isArray(value)) return value.map(encodeValue);
   if (value instanceof Date) return { $ts: value.toISOString() };
-  if (typeof value === 'object') {
-    const out: { [key: string]: EncodedValue } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = encodeValue(v);
-    return { $obj: out };
-  }
-  throw new TypeError(`Cannot encode a value of type ${typeof value}`);
+  return { $obj: encodeRecord(value as FerryRecord) };
 }
 
 /** Decodes a wire value. Throws TypeError on anything that is not a valid encoding. */
@@ -172,9 +176,14 @@ export function decodeValue(encoded: unknown): FerryValue {
   throw new TypeError(`unexpected ${typeof encoded}`);
 }
 
+/** Encodes every value of a record (own enumerable string keys, in their order) to its wire form. */
 export function encodeRecord(record: FerryRecord): { [column: string]: EncodedValue } {
   const out: { [column: string]: EncodedValue } = {};
-  for (const [k, v] of Object.entries(record)) out[k] = encodeValue(v);
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out[k] = encodeValue(record[k]!);
+  }
   return out;
 }
 
