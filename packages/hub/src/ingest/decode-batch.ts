@@ -2,6 +2,7 @@
 // the batch (applying a batch in order is the same as applying each key's last change), with keys in
 // canonical text and rows as encoded JSON text.
 import { FerryError } from '@ferry/sdk';
+import { deflateForLog } from '../store/change-log.js';
 import type { KeyItem } from '../store/index.js';
 import { keyText } from './key-text.js';
 import { recordProblem } from './wire-check.js';
@@ -10,8 +11,8 @@ import { recordProblem } from './wire-check.js';
 export interface PreparedBatch {
   /** Number of changes (lines) in the batch. */
   count: number;
-  /** The content as received, one change per line: appended to the change log as is. */
-  content: Uint8Array;
+  /** The content as received (one change per line), deflated for the change log: logged as is. */
+  deflated: Uint8Array;
   /** Rows to insert or replace: `keys[c][i]` is key column `c` of row `i`. */
   upserts: { keys: string[][]; rows: string[] };
   /** Keys to delete, column by column. */
@@ -70,7 +71,7 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
     for (let c = 0; c < keys.length; c++) target[c]!.push(keys[c]!);
     if (row !== undefined) upserts.rows.push(row);
   }
-  return { count, content, upserts, deletes };
+  return { count, deflated: deflateForLog(content), upserts, deletes };
 }
 
 function parseLine(line: string, lineNo: number): { key: Record<string, unknown>; row: string | undefined } {

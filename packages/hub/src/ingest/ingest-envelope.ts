@@ -15,6 +15,7 @@ import {
 import type { Knex } from 'knex';
 import type { HubContext } from '../context.js';
 import { fail } from '../http/errors.js';
+import { deflateForLog } from '../store/change-log.js';
 import type { AuditEntry, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
@@ -267,7 +268,7 @@ export class EnvelopeIngest {
       });
     }
     // Changes are logged at the next gapless positions of the resource, in the order they were applied.
-    const log = async (count: number, content: Uint8Array) => {
+    const log = async (count: number, deflated: Uint8Array) => {
       if (count === 0) return;
       const first = resource.logPosition + 1;
       const last = resource.logPosition + count;
@@ -279,15 +280,15 @@ export class EnvelopeIngest {
         epoch: position.epoch,
         seq: position.seq,
         envelopeId: position.envelopeId,
-        content,
+        deflated,
       });
       await stores.resources.setLogPosition(trx, resource.id, last);
       resource = { ...resource, logPosition: last };
     };
-    await log(batch.count, batch.content);
+    await log(batch.count, batch.deflated);
     if (position.snapshot === 'end') {
       const dropped = await dropRowsOfOlderEpochs(trx, resource, position.sender, position.epoch);
-      await log(dropped.count, dropped.content);
+      await log(dropped.count, deflateForLog(dropped.content));
     }
   }
 

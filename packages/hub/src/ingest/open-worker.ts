@@ -17,7 +17,9 @@ parentPort?.on('message', async (job: OpenJob) => {
     const opened = await open(job.frame, options);
     const batch = decodeBatch(opened.content, job.keyItems);
     reply = { id: job.id, ok: true, batch };
-    if (batch.content.buffer instanceof ArrayBuffer) transfer.push(batch.content.buffer);
+    // Moved, not copied, when the bytes own their buffer (a small Buffer is a slice of a shared pool).
+    const { buffer, byteLength } = batch.deflated;
+    if (buffer instanceof ArrayBuffer && buffer.byteLength === byteLength) transfer.push(buffer);
   } catch (err) {
     reply = {
       id: job.id,

@@ -13,11 +13,16 @@ export interface ChangeBatchRow {
   content: Buffer;
 }
 
+/** The change log's stored form of NDJSON content: raw deflate, level 1 (cheap, and batches compress well). */
+export function deflateForLog(content: Uint8Array): Buffer {
+  return deflateRawSync(content, { level: 1 });
+}
+
 /** Appends to and reads the change log. */
 export class ChangeLogStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Appends a batch (non-empty) at positions `first`…`last`. */
+  /** Appends a batch (non-empty) at positions `first`…`last`; `deflated` is its content through {@link deflateForLog}. */
   async append(
     trx: Knex,
     batch: {
@@ -28,7 +33,7 @@ export class ChangeLogStore {
       epoch: number;
       seq: number;
       envelopeId: string;
-      content: Uint8Array;
+      deflated: Uint8Array;
     },
   ): Promise<void> {
     await trx('change_batches').insert({
@@ -39,7 +44,7 @@ export class ChangeLogStore {
       epoch: batch.epoch,
       seq: batch.seq,
       envelope_id: batch.envelopeId,
-      content: deflateRawSync(batch.content, { level: 1 }),
+      content: batch.deflated,
       created_at: nowIso(),
     });
   }
