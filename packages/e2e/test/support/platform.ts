@@ -112,7 +112,7 @@ export interface Platform {
 
 export async function startPlatform(
   db: DatabaseCase,
-  options: { publish?: boolean } = {},
+  options: { publish?: boolean; configure?: (config: HubConfigInput) => void } = {},
 ): Promise<Platform> {
   const p = testPki();
   const dir = mkdtempSync(join(tmpdir(), 'ferry-e2e-'));
@@ -135,6 +135,7 @@ export async function startPlatform(
     rateLimit: { max: 1_000_000 },
     log: { level: 'silent' },
   };
+  options.configure?.(config);
   let hub = await createHub(config);
   let url = await hub.listen();
   const port = Number(new URL(url).port);

@@ -1,9 +1,9 @@
 // HTTP to the hub, shared by the catalog client and sync: the body is serialized once, those exact bytes are signed and sent, and transient
-// failures (network errors, 408, 429, 5xx) are retried with exponential backoff and jitter.
+// failures (network errors, 408, 429, 5xx) are retried with exponential backoff and jitter, or after the time
+// the hub asks for (`details.retryAfterMs` of its error body, or a `Retry-After` header) on 429 and 503.
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import pRetry, { AbortError } from 'p-retry';
 import { FerryError } from '../errors/index.js';
 
 /** The typed error body every hub 4xx/5xx answer carries. */
@@ -60,17 +60,57 @@ export interface RequestOptions {
   maxTimeout?: number;
 }
 
+/** The longest wait a hub's retry-after may ask for before the next attempt. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 // Thrown inside an attempt to ask for a retry; becomes FERRY_HTTP_TRANSIENT when retries run out.
 class TransientFailure extends Error {
   readonly status: number | undefined;
   readonly hubError: HubErrorBody | undefined;
-  constructor(message: string, status?: number, hubError?: HubErrorBody, cause?: unknown) {
+  /** How long the hub asked the client to wait (429, 503), if it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    status?: number,
+    hubError?: HubErrorBody,
+    cause?: unknown,
+    retryAfterMs?: number,
+  ) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'TransientFailure';
     this.status = status;
     this.hubError = hubError;
+    this.retryAfterMs = retryAfterMs;
   }
 }
+
+// Thrown inside an attempt to end the request at once with `error`.
+class AbortError extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * The wait a 429 or 503 answer asks for: the hub's `details.retryAfterMs`, else a `Retry-After` header
+ * (seconds or an HTTP date). Undefined when it says nothing usable.
+ */
+export function retryAfterMs(
+  hubError: HubErrorBody | undefined,
+  headers: Record<string, string>,
+  now = Date.now(),
+): number | undefined {
+  const fromBody = hubError?.details?.retryAfterMs;
+  if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
+  const header = headers['retry-after']?.trim();
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // Axios error codes that mean the request itself is wrong, not that the network failed.
 const PERMANENT_AXIOS_CODES = new Set([
@@ -239,7 +279,14 @@ export class HubTransport {
       const hubError = parseHubError(data);
       const said = hubError?.message ? `: ${hubError.message}` : '';
       if (status === 408 || status === 429 || status >= 500) {
-        throw new TransientFailure(`${method} ${path} answered ${status}${said}`, status, hubError);
+        const wait = status === 429 || status === 503 ? retryAfterMs(hubError, responseHeaders) : undefined;
+        throw new TransientFailure(
+          `${method} ${path} answered ${status}${said}`,
+          status,
+          hubError,
+          undefined,
+          wait,
+        );
       }
       throw new AbortError(
         new FerryError('FERRY_HTTP_REJECTED', `The hub rejected ${method} ${path} with ${status}${said}`, {
@@ -248,32 +295,39 @@ export class HubTransport {
       );
     };
 
-    try {
-      return await pRetry(attempt, {
-        retries: options.retries ?? this.#options.retries,
-        minTimeout: options.minTimeout ?? this.#options.minTimeout,
-        maxTimeout: options.maxTimeout ?? this.#options.maxTimeout,
-        factor: 2,
-        randomize: true,
-      });
-    } catch (err) {
-      if (err instanceof TransientFailure) {
-        throw new FerryError(
-          'FERRY_HTTP_TRANSIENT',
-          `The hub could not be reached or kept failing after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${err.message}`,
-          {
-            cause: err.cause ?? err,
-            details: {
-              attempts,
-              method,
-              path,
-              ...(err.status === undefined ? {} : { status: err.status }),
-              ...(err.hubError ? { hubError: err.hubError } : {}),
+    const retries = options.retries ?? this.#options.retries;
+    const minTimeout = options.minTimeout ?? this.#options.minTimeout;
+    const maxTimeout = options.maxTimeout ?? this.#options.maxTimeout;
+    for (;;) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (err instanceof AbortError) throw err.error;
+        if (!(err instanceof TransientFailure)) throw err;
+        if (attempts > retries) {
+          throw new FerryError(
+            'FERRY_HTTP_TRANSIENT',
+            `The hub could not be reached or kept failing after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${err.message}`,
+            {
+              cause: err.cause ?? err,
+              details: {
+                attempts,
+                method,
+                path,
+                ...(err.status === undefined ? {} : { status: err.status }),
+                ...(err.hubError ? { hubError: err.hubError } : {}),
+                ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+              },
             },
-          },
+          );
+        }
+        // The hub's own estimate beats a guess: wait what it asked for (bounded), else back off with jitter.
+        await sleep(
+          err.retryAfterMs !== undefined
+            ? Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS)
+            : Math.min(Math.round((Math.random() + 1) * minTimeout * 2 ** (attempts - 1)), maxTimeout),
         );
       }
-      throw err;
     }
   }
 

@@ -2,7 +2,7 @@ import { FerryError, isFerryError } from '../errors/index.js';
 import { Certificate } from '../pki/certificate.js';
 import { verifyBytes } from '../pki/signature.js';
 import { TrustStore } from '../pki/trust.js';
-import { verifyCertificate } from '../pki/verify.js';
+import { cachedHubLeaf, hubChainKey, verifyHubChain } from './hub-chains.js';
 import type { Receipt } from './receipt.js';
 import { signedReceiptSchema } from './receipt.js';
 import { receiptSigningInput } from './sign-receipt.js';
@@ -45,29 +45,31 @@ export function verifyReceipt(signed: unknown, options: VerifyReceiptOptions): R
     throw invalid('shape', `The receipt is not well formed at "${field}"`, { field });
   }
   const { receipt, signature, x5c } = parsed.data as { receipt: Receipt; signature: string; x5c: string[] };
-  let certs: Certificate[];
-  try {
-    certs = x5c.map((b64) => Certificate.parse(Buffer.from(b64, 'base64')));
-  } catch (cause) {
-    throw invalid('certificate', 'The receipt certificate chain cannot be parsed', {}, cause);
-  }
-  const [leaf, ...intermediates] = certs as [Certificate, ...Certificate[]];
-  try {
-    verifyCertificate(leaf, {
-      trust: options.trust,
-      intermediates,
-      at: options.at ?? new Date(),
-      usage: 'digitalSignature',
-      departmentCode: receipt.hub,
-    });
-  } catch (cause) {
-    if (!isFerryError(cause)) throw cause;
-    throw invalid(
-      'certificate',
-      `The receipt's hub certificate is not acceptable: ${cause.message}`,
-      { certificateError: cause.code },
-      cause,
-    );
+  const at = options.at ?? new Date();
+  // A chain verified before against this trust store for this hub, still valid at `at`, is not parsed and
+  // verified again (see hub-chains.ts).
+  const key = hubChainKey(x5c, receipt.hub);
+  let leaf = cachedHubLeaf(options.trust, key, at instanceof Date ? at.getTime() : Number.NaN);
+  if (!leaf) {
+    let certs: Certificate[];
+    try {
+      certs = x5c.map((b64) => Certificate.parse(Buffer.from(b64, 'base64')));
+    } catch (cause) {
+      throw invalid('certificate', 'The receipt certificate chain cannot be parsed', {}, cause);
+    }
+    const [first, ...intermediates] = certs as [Certificate, ...Certificate[]];
+    try {
+      verifyHubChain(key, first, intermediates, { trust: options.trust, at, departmentCode: receipt.hub });
+    } catch (cause) {
+      if (!isFerryError(cause)) throw cause;
+      throw invalid(
+        'certificate',
+        `The receipt's hub certificate is not acceptable: ${cause.message}`,
+        { certificateError: cause.code },
+        cause,
+      );
+    }
+    leaf = first;
   }
   if (!verifyBytes(leaf.publicKey, receiptSigningInput(receipt), Buffer.from(signature, 'base64'))) {
     throw invalid('signature', 'The receipt signature does not verify');

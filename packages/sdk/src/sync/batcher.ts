@@ -1,5 +1,5 @@
 // Groups changes into batches closed by rows, bytes or age, whichever comes first.
-import { type Change, encodeChanges } from '../changes/index.js';
+import { type Change, encodeChangeLine } from '../changes/index.js';
 
 /** Limits that close a batch. */
 export interface BatcherOptions {
@@ -20,7 +20,8 @@ export interface ClosedBatch {
 }
 
 interface Open {
-  lines: Uint8Array[];
+  /** NDJSON lines, kept as strings: one Buffer is made per batch, when it closes. */
+  lines: string[];
   bytes: number;
   rows: number;
   cursor: string | undefined;
@@ -58,13 +59,11 @@ export class Batcher {
   /** Adds changes; resolves once any batch they closed is flushed. */
   async add(resource: string, changes: readonly Change[], cursor?: string): Promise<void> {
     if (this.failure) throw this.failure;
-    for (const change of changes) {
-      const line = encodeChanges([change]);
+    for (let i = 0; i < changes.length; i++) {
+      const line = encodeChangeLine(changes[i]!, i);
+      const bytes = Buffer.byteLength(line, 'utf8');
       let batch = this.open.get(resource);
-      if (
-        batch &&
-        (batch.rows + 1 > this.limits.maxRows || batch.bytes + line.length > this.limits.maxBytes)
-      ) {
+      if (batch && (batch.rows + 1 > this.limits.maxRows || batch.bytes + bytes > this.limits.maxBytes)) {
         await this.flush(resource);
         batch = undefined;
       }
@@ -79,7 +78,7 @@ export class Batcher {
         this.open.set(resource, batch);
       }
       batch.lines.push(line);
-      batch.bytes += line.length;
+      batch.bytes += bytes;
       batch.rows++;
     }
     const batch = this.open.get(resource);
@@ -98,7 +97,7 @@ export class Batcher {
       if (batch.timer) clearTimeout(batch.timer);
       const closed: ClosedBatch = {
         resource: name,
-        content: Buffer.concat(batch.lines),
+        content: Buffer.from(batch.lines.join(''), 'utf8'),
         rows: batch.rows,
         cursor: batch.cursor,
       };

@@ -1,6 +1,6 @@
-// Delivers the outbox to the hub: oldest batch first per stream, retried with backoff and jitter, each
-// acknowledged only by a receipt that verifies. Never drops a batch: a permanent rejection stops its stream
-// and says why, for an operator.
+// Delivers the outbox to the hub: up to `maxInFlight` batches per stream on the wire at once, oldest first,
+// retried with backoff and jitter, each acknowledged in stream order and only by a receipt that verifies.
+// Never drops a batch: a permanent rejection stops its stream and says why, for an operator.
 import { FerryError, isFerryError } from '../errors/index.js';
 import type { HubErrorBody, HubTransport } from '../http/hub-transport.js';
 import type { TrustStore } from '../pki/trust.js';
@@ -22,6 +22,14 @@ export interface DeliveryOptions {
   pauseMs?: number;
   /** How often the loop looks for new batches when not notified. Default 1 000. */
   pollMs?: number;
+  /**
+   * Batches per stream sent and not yet acknowledged at once (a window). Default 4; 1 is stop-and-wait.
+   * While the hub applies one batch the next ones are already on their way, and the sender reads, verifies
+   * and acknowledges in parallel. Acknowledgements stay in stream order. A hub holds an envelope that
+   * arrives ahead of its predecessors until they are applied; should it answer `FERRY_SEQUENCE_GAP`
+   * instead, delivery lets the window settle and sends again from the oldest unacknowledged batch.
+   */
+  maxInFlight?: number;
 }
 
 /** Monitoring view of one stream's delivery. */
@@ -48,25 +56,164 @@ export interface DeliveryTarget {
   hub: string;
 }
 
+/** Default {@link DeliveryOptions.maxInFlight}. */
+export const DEFAULT_MAX_IN_FLIGHT = 4;
+
+/** One batch of a stream's window. */
+interface InFlight {
+  batch: PendingBatch;
+  /**
+   * Every earlier batch of the stream had a verified receipt when this one was sent: the hub had applied
+   * them, so a `FERRY_SEQUENCE_GAP` answer to this one is real, not a batch that overtook its predecessor.
+   */
+  sentAsOldest: boolean;
+  state: 'posting' | 'answered' | 'acking' | 'failed';
+  body?: unknown;
+  error?: unknown;
+}
+
+/** How a stream's pump ended: nothing left to send, or the first failure in stream order. */
+type PumpEnd = { failed: false } | { failed: true; item: InFlight };
+
+/**
+ * Delivers one stream with a window of batches in flight until it has nothing left, or until a batch fails:
+ * then it sends nothing new, lets the window settle (acknowledging, in order, what was answered before the
+ * first failure) and ends with that failure. The loop of {@link Delivery} decides what comes next.
+ */
+class StreamPump {
+  private readonly items: InFlight[] = [];
+  private last: PendingBatch | undefined;
+  private halted = false;
+  private ended = false;
+  private finish!: (end: PumpEnd) => void;
+  readonly done = new Promise<PumpEnd>((resolve) => {
+    this.finish = resolve;
+  });
+
+  constructor(
+    private readonly resource: string,
+    private readonly outbox: Outbox,
+    private readonly maxInFlight: number,
+    private readonly post: (batch: PendingBatch) => Promise<SignedReceipt>,
+    private readonly delivered: (batch: PendingBatch) => void,
+    private readonly running: () => boolean,
+  ) {}
+
+  /** Sends what the window allows (new batches may have been appended), or ends when there is nothing. */
+  poke(): void {
+    if (this.ended) return;
+    if (!this.running()) this.halted = true;
+    while (!this.halted && this.items.length < this.maxInFlight) {
+      const batch = this.nextBatch();
+      if (!batch) break;
+      const item: InFlight = {
+        batch,
+        sentAsOldest: this.items.every((i) => i.state === 'answered' || i.state === 'acking'),
+        state: 'posting',
+      };
+      this.items.push(item);
+      this.last = batch;
+      this.post(batch).then(
+        (body) => {
+          item.state = 'answered';
+          item.body = body;
+          this.advance();
+        },
+        (err: unknown) => this.fail(item, err),
+      );
+    }
+    if (this.items.every((i) => i.state !== 'posting' && i.state !== 'acking')) {
+      // Settled. Anything left behind the first failure in stream order is sent again next time.
+      const failure = this.items.find((i) => i.state === 'failed');
+      if (failure) this.end({ failed: true, item: failure });
+      else if (this.items.length === 0) this.end({ failed: false });
+    }
+  }
+
+  // The pending batch after the last one sent (the window is at the front of the pending list).
+  private nextBatch(): PendingBatch | undefined {
+    const pending = this.outbox.pending(this.resource);
+    const last = this.last;
+    if (!last) return pending[0];
+    for (const b of pending) {
+      if (b.epoch > last.epoch || (b.epoch === last.epoch && b.seq > last.seq)) return b;
+    }
+    return undefined;
+  }
+
+  private fail(item: InFlight, err: unknown): void {
+    item.state = 'failed';
+    item.error = err;
+    this.halted = true;
+    this.advance();
+  }
+
+  // Acknowledges answered batches in stream order, up to the first one still on the wire or failed.
+  private advance(): void {
+    for (const item of this.items) {
+      if (item.state === 'acking') continue;
+      if (item.state === 'answered') {
+        item.state = 'acking';
+        this.outbox.acknowledge(item.batch, item.body).then(
+          () => {
+            this.items.splice(this.items.indexOf(item), 1);
+            this.delivered(item.batch);
+            this.advance();
+          },
+          (err: unknown) => this.fail(item, err),
+        );
+        continue;
+      }
+      break; // on the wire, or failed: nothing after it may be acknowledged yet
+    }
+    this.poke();
+  }
+
+  private end(end: PumpEnd): void {
+    this.ended = true;
+    this.finish(end);
+  }
+}
+
+/**
+ * The background delivery loop of an outbox: one pump per stream with a window of batches in flight, every
+ * batch acknowledged in stream order by a verified receipt.
+ */
 export class Delivery {
   private readonly state = new Map<string, DeliveryStatus>();
   private readonly opts: Required<DeliveryOptions>;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private readonly drained: (() => void)[] = [];
+  private wakeRequested = false;
+  private readonly pumps = new Map<string, StreamPump>();
+  private readonly pausedUntil = new Map<string, number>();
+  /** Acknowledgements so far: drain's measure of progress. */
+  private progress = 0;
+  private readonly changeWaiters = new Set<() => void>();
 
   constructor(
     private readonly outbox: Outbox,
     private readonly target: DeliveryTarget,
     options: DeliveryOptions = {},
   ) {
+    const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new FerryError(
+        'FERRY_INVALID_ARGUMENT',
+        'delivery.maxInFlight must be an integer of at least 1',
+        {
+          location: { field: 'maxInFlight' },
+        },
+      );
+    }
     this.opts = {
       retriesPerRound: options.retriesPerRound ?? 6,
       minTimeoutMs: options.minTimeoutMs ?? 200,
       maxTimeoutMs: options.maxTimeoutMs ?? 10_000,
       pauseMs: options.pauseMs ?? 30_000,
       pollMs: options.pollMs ?? 1_000,
+      maxInFlight,
     };
   }
 
@@ -95,12 +242,15 @@ export class Delivery {
 
   /** Tells the loop a batch was appended. */
   notify(): void {
+    this.wakeRequested = true;
     this.wake?.();
+    for (const pump of this.pumps.values()) pump.poke();
   }
 
   /** Restarts a stream stopped by a permanent rejection (after an operator fixed the cause). */
   resume(resource: string): void {
     this.status(resource).stopped = false;
+    this.pausedUntil.delete(resource);
     this.notify();
   }
 
@@ -110,31 +260,54 @@ export class Delivery {
     return [...this.state.values()].map((s) => ({ ...s, errors: { ...s.errors } }));
   }
 
-  /** Resolves when every stream is empty or stopped. */
+  /**
+   * Resolves when every stream is empty or stopped. Fails with `FERRY_HTTP_TRANSIENT` when no batch was
+   * acknowledged for `timeoutMs` (default 60 000) while some still wait: the timeout is for a stall, not
+   * for the whole drain, so a large backlog that keeps moving never times out.
+   */
   async drain(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    let seen = this.progress;
+    let since = Date.now();
     while (!this.idle()) {
-      if (Date.now() > deadline) {
-        throw new FerryError('FERRY_HTTP_TRANSIENT', `The outbox did not drain within ${timeoutMs} ms`, {
-          details: { statuses: this.statuses() },
-        });
+      if (this.progress !== seen) {
+        seen = this.progress;
+        since = Date.now();
+      }
+      const left = since + timeoutMs - Date.now();
+      if (left <= 0) {
+        throw new FerryError(
+          'FERRY_HTTP_TRANSIENT',
+          `The outbox did not drain: no batch was acknowledged for ${timeoutMs} ms`,
+          { details: { statuses: this.statuses() } },
+        );
       }
       this.notify();
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 50);
-        this.drained.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+      await this.changed(Math.min(left, 1000));
     }
+  }
+
+  // Resolves at the next acknowledgement or change of a pump, or after `ms`; leaves nothing behind.
+  private changed(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.changeWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.changeWaiters.add(done);
+    });
+  }
+
+  private signal(): void {
+    for (const done of [...this.changeWaiters]) done();
   }
 
   private idle(): boolean {
     return this.outbox.resources().every((r) => this.outbox.next(r) === undefined || this.status(r).stopped);
   }
 
-  /** Stops the loop after the attempt in flight. */
+  /** Stops the loop after the batches in flight settled (answered batches are still acknowledged). */
   async stop(): Promise<void> {
     this.running = false;
     this.notify();
@@ -142,28 +315,18 @@ export class Delivery {
   }
 
   private async run(): Promise<void> {
-    const pausedUntil = new Map<string, number>();
     while (this.running) {
-      let progressed = false;
+      this.wakeRequested = false;
       for (const resource of this.outbox.resources()) {
         if (!this.running) break;
+        if (this.pumps.has(resource)) continue;
         const s = this.status(resource);
-        if (s.stopped || (pausedUntil.get(resource) ?? 0) > Date.now()) continue;
-        const batch = this.outbox.next(resource);
-        if (!batch) continue;
-        try {
-          await this.deliver(batch);
-          progressed = true;
-        } catch (err) {
-          const code = isFerryError(err) ? err.code : 'FERRY_HTTP_TRANSIENT';
-          s.lastError = { code, message: (err as Error).message, at: Date.now() };
-          s.errors[code] = (s.errors[code] ?? 0) + 1;
-          if (code === 'FERRY_HTTP_TRANSIENT') pausedUntil.set(resource, Date.now() + this.opts.pauseMs);
-          else s.stopped = true;
-        }
+        if (s.stopped || (this.pausedUntil.get(resource) ?? 0) > Date.now()) continue;
+        if (!this.outbox.next(resource)) continue;
+        this.startPump(resource);
       }
-      if (this.idle()) for (const done of this.drained.splice(0)) done();
-      if (!progressed && this.running) {
+      if (this.idle()) this.signal();
+      if (this.running && !this.wakeRequested) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.opts.pollMs);
           this.wake = () => {
@@ -174,11 +337,60 @@ export class Delivery {
         this.wake = undefined;
       }
     }
-    for (const done of this.drained.splice(0)) done();
+    await Promise.all([...this.pumps.values()].map((p) => p.done));
+    this.signal();
   }
 
-  /** Sends one batch and acknowledges it with a verified receipt. */
-  async deliver(batch: PendingBatch): Promise<SignedReceipt> {
+  private startPump(resource: string): void {
+    const pump = new StreamPump(
+      resource,
+      this.outbox,
+      this.opts.maxInFlight,
+      (batch) => this.post(batch),
+      (batch) => {
+        const s = this.status(batch.resource);
+        s.delivered++;
+        s.lastDeliveredAt = Date.now();
+        s.lastError = undefined;
+        this.progress++;
+        this.signal();
+      },
+      () => this.running,
+    );
+    this.pumps.set(resource, pump);
+    void pump.done.then((end) => {
+      this.pumps.delete(resource);
+      if (end.failed) this.failed(resource, end.item);
+      this.signal();
+      this.notify();
+    });
+    pump.poke();
+  }
+
+  // The first failure of a stream's window, in stream order, once the window settled.
+  private failed(resource: string, item: InFlight): void {
+    const err = item.error;
+    const hubError = isFerryError(err) ? (err.details?.hubError as HubErrorBody | undefined) : undefined;
+    if (hubError?.code === 'FERRY_SEQUENCE_GAP' && !item.sentAsOldest) {
+      // It overtook a predecessor the hub had not applied yet (and did not wait for): send again from the
+      // oldest unacknowledged batch, at once. Sent as the oldest, a second gap is a real one.
+      return;
+    }
+    const s = this.status(resource);
+    const code = isFerryError(err) ? err.code : 'FERRY_HTTP_TRANSIENT';
+    s.lastError = { code, message: (err as Error).message, at: Date.now() };
+    s.errors[code] = (s.errors[code] ?? 0) + 1;
+    if (code === 'FERRY_HTTP_TRANSIENT') this.pausedUntil.set(resource, Date.now() + this.opts.pauseMs);
+    else s.stopped = true;
+  }
+
+  /**
+   * Sends one batch and verifies the hub's receipt for it, without acknowledging it in the outbox.
+   * Rejects with `FERRY_HTTP_TRANSIENT` when the hub could not be reached within the retry budget and with
+   * `FERRY_DELIVERY_STOPPED` for a rejection or a receipt that does not verify or names another envelope
+   * or position (`details.hubError` carries the hub's answer, e.g. `FERRY_SEQUENCE_GAP`).
+   */
+  async post(batch: PendingBatch): Promise<SignedReceipt> {
     const frame = await this.outbox.readFrame(batch);
     let body: unknown;
     try {
@@ -218,12 +430,20 @@ export class Delivery {
         details: { receipt, batch: { epoch: batch.epoch, seq: batch.seq } },
       });
     }
+    return body as SignedReceipt;
+  }
+
+  /** Sends one batch and acknowledges it with a verified receipt (outside the loop's window). */
+  async deliver(batch: PendingBatch): Promise<SignedReceipt> {
+    const body = await this.post(batch);
     await this.outbox.acknowledge(batch, body);
     const s = this.status(batch.resource);
     s.delivered++;
     s.lastDeliveredAt = Date.now();
     s.lastError = undefined;
-    return body as SignedReceipt;
+    this.progress++;
+    this.signal();
+    return body;
   }
 }
 

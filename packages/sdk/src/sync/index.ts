@@ -4,6 +4,7 @@ export { type CheckpointStore, FileCheckpointStore } from './checkpoint-store.js
 export { FerryClient, type FerryClientOptions, type FerryClientStatus } from './client.js';
 export { changesContentType, parseChangesContentType, type SnapshotPhase } from './content-type.js';
 export {
+  DEFAULT_MAX_IN_FLIGHT,
   Delivery,
   type DeliveryOptions,
   type DeliveryStatus,
@@ -12,6 +13,7 @@ export {
 } from './delivery.js';
 export {
   type AppendRequest,
+  OUTBOX_CHECKPOINT_EVERY,
   Outbox,
   type OutboxOptions,
   type PendingBatch,

@@ -1,10 +1,10 @@
 // The durable outbox: sealed batches wait here, each with the source cursor it advances to, until the hub
 // answers with a signed receipt. Plain files (no native module), so it runs wherever Node runs, Windows too.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FerryError } from '../../errors/index.js';
-import { appendLineDurable, syncDirectory, writeFileDurable } from '../durable-fs.js';
+import { syncDirectory, writeFileDurable } from '../durable-fs.js';
 import { type BatchMeta, checkFrame, decodeBatchMeta, encodeBatchFile } from './batch-file.js';
 import { acquireLock } from './lock.js';
 
@@ -55,6 +55,27 @@ interface StreamState {
   ackedCursor: string | undefined;
   pending: PendingBatch[];
   tail: Promise<unknown>;
+  /** `receipts.ndjson`, open for reading and appending while the outbox is open. */
+  journal: FileHandle;
+  /** Bytes of the journal known to be complete lines (written and synced, or read at recovery). */
+  journalBytes: number;
+  /** Journal offset the stream file covers; acknowledgements after it are replayed at recovery. */
+  checkpointOffset: number;
+  /** Acknowledgements journaled since the stream file was last written. */
+  acksSinceCheckpoint: number;
+  /** Acknowledgements waiting for the next journal write (group commit), in stream order. */
+  ackQueue: QueuedAck[];
+  /** Acknowledgements accepted (queued or being written) but not yet applied to `pending`. */
+  acksInFlight: number;
+  /** Resolves when the journal writer is idle. */
+  journalIdle: Promise<void> | undefined;
+}
+
+interface QueuedAck {
+  batch: PendingBatch;
+  line: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 interface StreamFile {
@@ -63,7 +84,25 @@ interface StreamFile {
   ackedSeq: number;
   cursor: string | null;
   updatedAt: number;
+  /**
+   * Bytes of `receipts.ndjson` this file accounts for: acknowledgements journaled after that offset are
+   * replayed on top of it. Absent in outboxes written before the journal (then the file covers it all).
+   */
+  journalOffset?: number;
 }
+
+/** One line of `receipts.ndjson`: the acknowledgement of one batch, with the hub's receipt as proof. */
+interface JournalLine {
+  epoch: number;
+  seq: number;
+  envelopeId: string;
+  /** The source cursor the acknowledged batch advanced to (null: none). Absent in old lines. */
+  cursor?: string | null;
+  receipt: unknown;
+}
+
+/** The stream file is rewritten after this many acknowledgements (and on close), bounding recovery's replay. */
+export const OUTBOX_CHECKPOINT_EVERY = 256;
 
 const streamId = (resource: string) => createHash('sha256').update(resource).digest('hex').slice(0, 32);
 const batchName = (epoch: number, seq: number) =>
@@ -71,8 +110,12 @@ const batchName = (epoch: number, seq: number) =>
 
 /**
  * A crash-safe outbox in a directory. Each batch file is written to a temporary name, fsynced and renamed,
- * so a batch and its cursor appear together or not at all; acknowledgements record the receipt before the
- * batch file is removed, so a crash in between only repeats a delivery the hub answers from its records.
+ * so a batch and its cursor appear together or not at all. An acknowledgement is one line appended to the
+ * stream's journal (`receipts.ndjson`, the hub's receipt as proof) and synced, several at once when they
+ * arrive together; the batch file is removed afterwards without waiting for the directory, and the stream
+ * file is rewritten only every {@link OUTBOX_CHECKPOINT_EVERY} acknowledgements. Recovery replays the journal
+ * after the stream file's offset and drops batch files at or below the acknowledged position, so a crash at
+ * any point only repeats a delivery the hub answers from its records.
  *
  * @example
  * ```ts
@@ -85,6 +128,7 @@ export class Outbox {
   private totalBytes = 0;
   private waiters: (() => void)[] = [];
   private closed = false;
+  private readonly unlinking = new Set<Promise<void>>();
 
   private constructor(
     readonly dir: string,
@@ -104,6 +148,7 @@ export class Outbox {
     try {
       await outbox.recover();
     } catch (err) {
+      await Promise.all([...outbox.streams.values()].map((s) => s.journal.close().catch(() => {})));
       await unlock();
       throw err;
     }
@@ -129,13 +174,24 @@ export class Outbox {
       const file = await readFile(join(root, sid, 'stream.json'), 'utf8').catch(() => undefined);
       if (file === undefined) continue;
       const saved = JSON.parse(file) as StreamFile;
-      let cursor = saved.cursor ?? undefined;
+      const position = { epoch: saved.epoch, ackedSeq: saved.ackedSeq, cursor: saved.cursor ?? undefined };
+      if (saved.journalOffset !== undefined) {
+        const tail = await readJournalTail(join(root, sid, 'receipts.ndjson'), saved.journalOffset).catch(
+          () => undefined,
+        );
+        if (tail) replayJournal(tail, position);
+      }
+      let cursor = position.cursor;
       const batchDir = join(root, sid, 'batches');
       const names = (await readdir(batchDir).catch(() => [] as string[])).filter((n) => n.endsWith('.batch'));
       for (const name of names.sort()) {
-        // Gone since the listing: acknowledged by the owner, so the stream file's cursor covers it.
+        // Gone since the listing: acknowledged by the owner, so the journal's cursor covers it.
         const meta = await readMeta(join(batchDir, name)).catch(() => undefined);
-        if (!meta || meta.epoch < saved.epoch || (meta.epoch === saved.epoch && meta.seq <= saved.ackedSeq))
+        if (
+          !meta ||
+          meta.epoch < position.epoch ||
+          (meta.epoch === position.epoch && meta.seq <= position.ackedSeq)
+        )
           continue;
         if (meta.cursor !== null) cursor = meta.cursor;
       }
@@ -151,6 +207,7 @@ export class Outbox {
       const file = await readFile(join(dir, 'stream.json'), 'utf8').catch(() => undefined);
       if (file === undefined) continue;
       const saved = JSON.parse(file) as StreamFile;
+      const { handle: journal, bytes } = await openJournal(dir);
       const state: StreamState = {
         resource: saved.resource,
         dir,
@@ -159,7 +216,37 @@ export class Outbox {
         ackedCursor: saved.cursor ?? undefined,
         pending: [],
         tail: Promise.resolve(),
+        journal,
+        journalBytes: bytes,
+        checkpointOffset: bytes,
+        acksSinceCheckpoint: 0,
+        ackQueue: [],
+        acksInFlight: 0,
+        journalIdle: undefined,
       };
+      this.streams.set(state.resource, state);
+      if (saved.journalOffset === undefined) {
+        // Written before the journal: the stream file covers every receipt line. Record that now, so that
+        // acknowledgements appended from here on are replayed after a crash.
+        await this.saveStream(state);
+      } else {
+        // The offset is at most the journal's size unless the journal was moved away (rotated) meanwhile.
+        const from = saved.journalOffset <= bytes ? saved.journalOffset : 0;
+        const tail = Buffer.alloc(bytes - from);
+        if (tail.length > 0) await journal.read(tail, 0, tail.length, from);
+        const position = { epoch: state.epoch, ackedSeq: state.ackedSeq, cursor: state.ackedCursor };
+        const complete = replayJournal(tail, position);
+        state.epoch = position.epoch;
+        state.ackedSeq = position.ackedSeq;
+        state.ackedCursor = position.cursor;
+        state.checkpointOffset = from;
+        if (from + complete < bytes) {
+          // A line torn by the crash: its acknowledgement never completed. Cut it so appends start clean.
+          await journal.truncate(from + complete);
+          await journal.datasync();
+          state.journalBytes = from + complete;
+        }
+      }
       const batchDir = join(dir, 'batches');
       const names = (await readdir(batchDir).catch(() => [] as string[])).sort();
       for (const name of names) {
@@ -171,14 +258,13 @@ export class Outbox {
         if (!name.endsWith('.batch')) continue;
         const meta = await readMeta(path);
         if (meta.epoch < state.epoch || (meta.epoch === state.epoch && meta.seq <= state.ackedSeq)) {
-          await unlink(path); // acknowledged just before a crash
+          await unlink(path); // acknowledged before the crash, its removal not yet done or not yet durable
           continue;
         }
         const { size } = await stat(path);
         state.pending.push({ ...meta, file: path, fileBytes: size });
         this.totalBytes += size;
       }
-      this.streams.set(state.resource, state);
     }
   }
 
@@ -192,6 +278,8 @@ export class Outbox {
       pending = (async () => {
         const dir = join(this.dir, 'streams', streamId(resource));
         await mkdir(join(dir, 'batches'), { recursive: true });
+        await syncDirectory(join(this.dir, 'streams'));
+        const { handle: journal, bytes } = await openJournal(dir);
         const state: StreamState = {
           resource,
           dir,
@@ -200,7 +288,15 @@ export class Outbox {
           ackedCursor: undefined,
           pending: [],
           tail: Promise.resolve(),
+          journal,
+          journalBytes: bytes,
+          checkpointOffset: bytes,
+          acksSinceCheckpoint: 0,
+          ackQueue: [],
+          acksInFlight: 0,
+          journalIdle: undefined,
         };
+        // Also makes the journal's and the batch directory's names durable (same directory sync).
         await this.saveStream(state);
         this.streams.set(resource, state);
         this.creating.delete(resource);
@@ -211,15 +307,20 @@ export class Outbox {
     return pending;
   }
 
+  /** Rewrites the stream file: the acknowledged position as of `journalBytes` of the journal. */
   private async saveStream(state: StreamState): Promise<void> {
+    const offset = state.journalBytes;
     const file: StreamFile = {
       resource: state.resource,
       epoch: state.epoch,
       ackedSeq: state.ackedSeq,
       cursor: state.ackedCursor ?? null,
       updatedAt: Date.now(),
+      journalOffset: offset,
     };
     await writeFileDurable(join(state.dir, 'stream.json'), JSON.stringify(file));
+    state.checkpointOffset = offset;
+    state.acksSinceCheckpoint = 0;
   }
 
   /** Runs `fn` after every earlier operation on the same stream. */
@@ -323,43 +424,82 @@ export class Outbox {
   }
 
   /**
-   * Records the hub's receipt for the oldest waiting batch of its stream and removes the batch. Receipts
-   * are kept in `receipts.ndjson` beside the stream, as the proof of delivery.
+   * Records the hub's receipt for the oldest waiting batch of its stream and removes the batch; resolves
+   * once the acknowledgement is durable. Receipts are kept in `receipts.ndjson` beside the stream, as the
+   * proof of delivery.
+   *
+   * Acknowledgements must come in stream order, but the next one may be handed over while the previous one
+   * is still being written: acknowledgements that arrive together are appended and synced together (group
+   * commit). If the write fails, this one and every later one waiting with it are rejected and their
+   * batches stay pending.
    */
   async acknowledge(batch: PendingBatch, receipt: unknown): Promise<void> {
+    this.assertOpen();
     const state = this.streams.get(batch.resource);
     if (!state) throw new FerryError('FERRY_INVALID_ARGUMENT', `No stream for resource ${batch.resource}`);
-    await this.serialAck(state, async () => {
-      const head = state.pending[0];
-      if (!head || head.epoch !== batch.epoch || head.seq !== batch.seq) {
-        throw new FerryError('FERRY_INVALID_ARGUMENT', 'Batches are acknowledged in order, oldest first');
-      }
-      await appendLineDurable(
-        join(state.dir, 'receipts.ndjson'),
-        JSON.stringify({ epoch: head.epoch, seq: head.seq, envelopeId: head.envelopeId, receipt }),
-      );
-      state.epoch = head.epoch;
-      state.ackedSeq = head.seq;
-      if (head.cursor !== null) state.ackedCursor = head.cursor;
-      await this.saveStream(state);
-      await unlink(head.file);
-      await syncDirectory(join(state.dir, 'batches'));
-      state.pending.shift();
-      this.totalBytes -= head.fileBytes;
-      for (const wake of this.waiters.splice(0)) wake();
+    const expected = state.pending[state.acksInFlight];
+    if (!expected || expected.epoch !== batch.epoch || expected.seq !== batch.seq) {
+      throw new FerryError('FERRY_INVALID_ARGUMENT', 'Batches are acknowledged in order, oldest first', {
+        details: {
+          expected: expected ? { epoch: expected.epoch, seq: expected.seq } : null,
+          received: { epoch: batch.epoch, seq: batch.seq },
+        },
+      });
+    }
+    const line: JournalLine = {
+      epoch: expected.epoch,
+      seq: expected.seq,
+      envelopeId: expected.envelopeId,
+      cursor: expected.cursor,
+      receipt,
+    };
+    state.acksInFlight++;
+    return new Promise<void>((resolve, reject) => {
+      state.ackQueue.push({ batch: expected, line: `${JSON.stringify(line)}\n`, resolve, reject });
+      if (!state.journalIdle) state.journalIdle = this.writeJournal(state);
     });
   }
 
-  // Acknowledgements must not queue behind an append that waits for space, or neither would ever run.
-  private ackTail = new Map<string, Promise<unknown>>();
-  private serialAck<T>(state: StreamState, fn: () => Promise<T>): Promise<T> {
-    const prev = this.ackTail.get(state.resource) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    this.ackTail.set(
-      state.resource,
-      run.catch(() => {}),
-    );
-    return run;
+  // The journal writer of a stream: one write and one sync for every acknowledgement queued meanwhile.
+  private async writeJournal(state: StreamState): Promise<void> {
+    while (state.ackQueue.length > 0) {
+      const group = state.ackQueue.splice(0);
+      const data = Buffer.from(group.map((a) => a.line).join(''), 'utf8');
+      try {
+        for (let done = 0; done < data.length; ) {
+          done += (await state.journal.write(data, done, data.length - done, null)).bytesWritten;
+        }
+        await state.journal.datasync();
+      } catch (err) {
+        // The lines may be partly on disk: cut them off so the journal holds only complete acknowledgements.
+        await state.journal.truncate(state.journalBytes).catch(() => {});
+        const failed = [...group, ...state.ackQueue.splice(0)];
+        state.acksInFlight -= failed.length;
+        for (const ack of failed) ack.reject(err);
+        continue;
+      }
+      state.journalBytes += data.length;
+      // Durable: now the batches may go. A removal lost to a crash is redone by recovery.
+      for (const { batch } of group) {
+        state.epoch = batch.epoch;
+        state.ackedSeq = batch.seq;
+        if (batch.cursor !== null) state.ackedCursor = batch.cursor;
+        state.pending.shift();
+        this.totalBytes -= batch.fileBytes;
+        const removal = unlink(batch.file).catch(() => {});
+        this.unlinking.add(removal);
+        removal.finally(() => this.unlinking.delete(removal));
+      }
+      state.acksInFlight -= group.length;
+      state.acksSinceCheckpoint += group.length;
+      for (const wake of this.waiters.splice(0)) wake();
+      if (state.acksSinceCheckpoint >= OUTBOX_CHECKPOINT_EVERY) {
+        // Only bounds the replay at recovery: the journal already holds these acknowledgements.
+        await this.saveStream(state).catch(() => {});
+      }
+      for (const ack of group) ack.resolve();
+    }
+    state.journalIdle = undefined;
   }
 
   /** The source cursor of the newest batch of a stream (delivered or not): where capture resumes. */
@@ -398,9 +538,71 @@ export class Outbox {
     this.closed = true;
     for (const wake of this.waiters.splice(0)) wake();
     await Promise.all([...this.streams.values()].map((s) => s.tail));
-    await Promise.all([...this.ackTail.values()]);
-    await this.unlock();
+    for (const state of this.streams.values()) {
+      while (state.journalIdle) await state.journalIdle;
+    }
+    await Promise.all([...this.unlinking]);
+    try {
+      for (const state of this.streams.values()) {
+        if (state.journalBytes !== state.checkpointOffset) await this.saveStream(state);
+      }
+    } finally {
+      await Promise.all([...this.streams.values()].map((s) => s.journal.close().catch(() => {})));
+      await this.unlock();
+    }
   }
+}
+
+/** Opens (creating) a stream's journal for reading and appending; returns it and its size. */
+async function openJournal(dir: string): Promise<{ handle: FileHandle; bytes: number }> {
+  const handle = await open(join(dir, 'receipts.ndjson'), 'a+', 0o600);
+  try {
+    return { handle, bytes: (await handle.stat()).size };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function readJournalTail(path: string, offset: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const from = offset <= size ? offset : 0;
+    const tail = Buffer.alloc(size - from);
+    if (tail.length > 0) await handle.read(tail, 0, tail.length, from);
+    return tail;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Moves `position` past every acknowledgement in `tail` (journal lines after the stream file's offset) and
+ * returns the bytes of complete lines. Acknowledgements are journaled in stream order, so the newest position
+ * wins; a line at or below the position (written again after a failed sync) changes nothing, and a line that
+ * does not parse (only an I/O error can leave one before the end) is skipped.
+ */
+function replayJournal(
+  tail: Buffer,
+  position: { epoch: number; ackedSeq: number; cursor: string | undefined },
+): number {
+  let start = 0;
+  for (let end = tail.indexOf(10); end !== -1; start = end + 1, end = tail.indexOf(10, start)) {
+    let line: Partial<JournalLine>;
+    try {
+      line = JSON.parse(tail.toString('utf8', start, end)) as Partial<JournalLine>;
+    } catch {
+      continue;
+    }
+    const { epoch, seq } = line;
+    if (!Number.isSafeInteger(epoch) || !Number.isSafeInteger(seq)) continue;
+    if (epoch! < position.epoch || (epoch === position.epoch && seq! <= position.ackedSeq)) continue;
+    position.epoch = epoch!;
+    position.ackedSeq = seq!;
+    if (typeof line.cursor === 'string') position.cursor = line.cursor;
+  }
+  return start;
 }
 
 async function readMeta(path: string): Promise<BatchMeta> {
