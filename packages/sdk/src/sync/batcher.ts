@@ -1,5 +1,5 @@
 // Groups changes into batches closed by rows, bytes or age, whichever comes first.
-import { type Change, encodeChangeLine } from '../changes/index.js';
+import { type Change, encodeChangeLine, encodeChanges } from '../changes/index.js';
 
 /** Limits that close a batch. */
 export interface BatcherOptions {
@@ -11,6 +11,9 @@ export interface BatcherOptions {
   maxAgeMs?: number;
 }
 
+/** Changes encoded at once by {@link Batcher.add}: bounds the memory of one very large call. */
+const ENCODE_SLICE = 4096;
+
 /** A closed batch: its changes already encoded, and the cursor of the last change added. */
 export interface ClosedBatch {
   resource: string;
@@ -20,8 +23,8 @@ export interface ClosedBatch {
 }
 
 interface Open {
-  /** NDJSON lines, kept as strings: one Buffer is made per batch, when it closes. */
-  lines: string[];
+  /** NDJSON lines, as slices of the buffers the changes were encoded into (adjacent lines merged). */
+  parts: Uint8Array[];
   bytes: number;
   rows: number;
   cursor: string | undefined;
@@ -56,19 +59,69 @@ export class Batcher {
     };
   }
 
-  /** Adds changes; resolves once any batch they closed is flushed. */
+  /**
+   * Adds changes; resolves once any batch they closed is flushed. When a change cannot be encoded, the
+   * changes before it are added and the call fails with `FERRY_INVALID_ARGUMENT` naming it (`changes[i]`).
+   */
   async add(resource: string, changes: readonly Change[], cursor?: string): Promise<void> {
     if (this.failure) throw this.failure;
-    for (let i = 0; i < changes.length; i++) {
-      const line = encodeChangeLine(changes[i]!, i);
-      const bytes = Buffer.byteLength(line, 'utf8');
+    // Encoded a slice at a time straight into UTF-8 bytes, then cut into lines at the newlines (a newline
+    // byte never occurs inside an encoded line): no string per change, no copy when a slice is a batch.
+    const slice = Math.max(1, Math.min(this.limits.maxRows, ENCODE_SLICE));
+    for (let offset = 0; offset < changes.length; offset += slice) {
+      const part = offset === 0 && changes.length <= slice ? changes : changes.slice(offset, offset + slice);
+      let encoded: Uint8Array;
+      let failed: unknown;
+      try {
+        encoded = encodeChanges(part);
+      } catch {
+        // Find the change at fault (with its index in this call) and keep the ones before it.
+        let good = 0;
+        for (; good < part.length; good++) {
+          try {
+            encodeChangeLine(part[good]!, offset + good);
+          } catch (err) {
+            failed = err;
+            break;
+          }
+        }
+        encoded = encodeChanges(part.slice(0, good));
+      }
+      await this.addLines(resource, encoded);
+      if (failed !== undefined) throw failed;
+    }
+    const batch = this.open.get(resource);
+    if (batch && cursor !== undefined) batch.cursor = cursor;
+    if (batch && (batch.rows >= this.limits.maxRows || batch.bytes >= this.limits.maxBytes))
+      await this.flush(resource);
+  }
+
+  // Adds the NDJSON lines of `encoded` to the open batch, closing batches at the limits.
+  private async addLines(resource: string, encoded: Uint8Array): Promise<void> {
+    const bytes = Buffer.isBuffer(encoded)
+      ? encoded
+      : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
+    let start = 0;
+    while (start < bytes.length) {
       let batch = this.open.get(resource);
-      if (batch && (batch.rows + 1 > this.limits.maxRows || batch.bytes + bytes > this.limits.maxBytes)) {
+      // Lines this batch may still take: up to the row limit, and while they fit in its byte budget (the
+      // first line of a batch always goes in, however long).
+      let end = start;
+      let rows = 0;
+      const rowRoom = batch ? this.limits.maxRows - batch.rows : Math.max(1, this.limits.maxRows);
+      const byteRoom = batch ? this.limits.maxBytes - batch.bytes : this.limits.maxBytes;
+      while (rows < rowRoom && end < bytes.length) {
+        const next = bytes.indexOf(10, end) + 1 || bytes.length;
+        if (next - start > byteRoom && (rows > 0 || (batch && batch.rows > 0))) break;
+        end = next;
+        rows++;
+      }
+      if (rows === 0) {
         await this.flush(resource);
-        batch = undefined;
+        continue;
       }
       if (!batch) {
-        batch = { lines: [], bytes: 0, rows: 0, cursor: undefined, timer: undefined };
+        batch = { parts: [], bytes: 0, rows: 0, cursor: undefined, timer: undefined };
         batch.timer = setTimeout(() => {
           this.flush(resource).catch((err) => {
             this.failure = err;
@@ -77,14 +130,12 @@ export class Batcher {
         batch.timer.unref?.();
         this.open.set(resource, batch);
       }
-      batch.lines.push(line);
-      batch.bytes += bytes;
-      batch.rows++;
+      batch.parts.push(bytes.subarray(start, end));
+      batch.bytes += end - start;
+      batch.rows += rows;
+      start = end;
+      if (start < bytes.length) await this.flush(resource);
     }
-    const batch = this.open.get(resource);
-    if (batch && cursor !== undefined) batch.cursor = cursor;
-    if (batch && (batch.rows >= this.limits.maxRows || batch.bytes >= this.limits.maxBytes))
-      await this.flush(resource);
   }
 
   /** Closes and flushes the open batch of one resource, or of all. */
@@ -97,7 +148,7 @@ export class Batcher {
       if (batch.timer) clearTimeout(batch.timer);
       const closed: ClosedBatch = {
         resource: name,
-        content: Buffer.from(batch.lines.join(''), 'utf8'),
+        content: batch.parts.length === 1 ? batch.parts[0]! : Buffer.concat(batch.parts),
         rows: batch.rows,
         cursor: batch.cursor,
       };

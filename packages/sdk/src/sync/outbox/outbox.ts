@@ -14,6 +14,12 @@ export interface OutboxOptions {
   maxBytes?: number;
   /** How long a producer waits for space before FERRY_OUTBOX_FULL. Default 60 s. */
   fullTimeoutMs?: number;
+  /**
+   * Memory for the frames of recently appended batches, so that delivery need not read back and check
+   * what this process just wrote (batches recovered from disk are always read). Default 4 MiB; 0 turns
+   * it off.
+   */
+  frameCacheBytes?: number;
 }
 
 /** A sealed batch waiting for delivery. */
@@ -129,6 +135,9 @@ export class Outbox {
   private waiters: (() => void)[] = [];
   private closed = false;
   private readonly unlinking = new Set<Promise<void>>();
+  /** Frames this process appended, by batch file, until acknowledged (bounded by frameCacheBytes). */
+  private readonly frames = new Map<string, Uint8Array>();
+  private frameBytes = 0;
 
   private constructor(
     readonly dir: string,
@@ -142,7 +151,11 @@ export class Outbox {
     const unlock = await acquireLock(dir);
     const outbox = new Outbox(
       dir,
-      { maxBytes: options.maxBytes ?? 2 ** 30, fullTimeoutMs: options.fullTimeoutMs ?? 60_000 },
+      {
+        maxBytes: options.maxBytes ?? 2 ** 30,
+        fullTimeoutMs: options.fullTimeoutMs ?? 60_000,
+        frameCacheBytes: options.frameCacheBytes ?? 4 * 2 ** 20,
+      },
       unlock,
     );
     try {
@@ -395,6 +408,10 @@ export class Outbox {
       };
       state.pending.push(pending);
       this.totalBytes += bytes.length;
+      if (this.frameBytes + sealed.frame.length <= this.options.frameCacheBytes) {
+        this.frames.set(file, sealed.frame);
+        this.frameBytes += sealed.frame.length;
+      }
       return pending;
     });
   }
@@ -414,8 +431,13 @@ export class Outbox {
     return [...this.streams.keys()];
   }
 
-  /** Reads a waiting batch's frame, checking it against its checksum. */
+  /**
+   * A waiting batch's frame: the one this process appended when still in memory, else read from its file
+   * and checked against its checksum.
+   */
   async readFrame(batch: PendingBatch): Promise<Uint8Array> {
+    const cached = this.frames.get(batch.file);
+    if (cached) return cached;
     const bytes = await readFile(batch.file);
     const { meta, frameOffset } = decodeBatchMeta(bytes, batch.file);
     const frame = bytes.subarray(frameOffset);
@@ -486,6 +508,11 @@ export class Outbox {
         if (batch.cursor !== null) state.ackedCursor = batch.cursor;
         state.pending.shift();
         this.totalBytes -= batch.fileBytes;
+        const frame = this.frames.get(batch.file);
+        if (frame) {
+          this.frames.delete(batch.file);
+          this.frameBytes -= frame.length;
+        }
         const removal = unlink(batch.file).catch(() => {});
         this.unlinking.add(removal);
         removal.finally(() => this.unlinking.delete(removal));
@@ -542,6 +569,8 @@ export class Outbox {
       while (state.journalIdle) await state.journalIdle;
     }
     await Promise.all([...this.unlinking]);
+    this.frames.clear();
+    this.frameBytes = 0;
     try {
       for (const state of this.streams.values()) {
         if (state.journalBytes !== state.checkpointOffset) await this.saveStream(state);
