@@ -1,7 +1,13 @@
 // Small pieces of the hub on their own: key canonicalisation, statement sizes, stream positions.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeValue, isFerryError, open } from '@ferry/sdk';
+import knex from 'knex';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '../src/ingest/decode-batch.js';
+import { GroupCommit } from '../src/ingest/group-commit.js';
 import { keyText } from '../src/ingest/key-text.js';
 import { OpenPool } from '../src/ingest/open-pool.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
@@ -71,6 +77,35 @@ describe('decodeBatch', () => {
     expect(batch.count).toBe(4);
     expect(batch.upserts).toEqual({ keys: [['1']], rows: ['{"id":1,"v":"b"}'] });
     expect(batch.deletes).toEqual({ keys: [['2']] });
+  });
+
+  it('reads a row the same whether its line is in the SDK member order or not', () => {
+    const row =
+      '{"id":{"$int":"7"},"姓名":"张\\"三","nested":{"$obj":{"a":1,"row":{"$dec":"1.50"},"pos":"x"}}}';
+    const variants = [
+      `{"op":"upsert","key":{"id":7},"row":${row}}`,
+      `{"op":"upsert","key":{"id":7},"row":${row},"pos":"scn:9"}`,
+      `{"op":"upsert","key":{"id":{"$int":"7"}},"row":${row},"pos":"a\\",\\"pos\\":\\"b"}`,
+      `{"key":{"id":7},"op":"upsert","row":${row}}`,
+      `{ "op": "upsert", "key": {"id": 7}, "row": ${row} }`,
+    ];
+    for (const line of variants) {
+      const batch = decodeBatch(lines(line), items);
+      expect(batch.upserts.keys).toEqual([['7']]);
+      expect(JSON.parse(batch.upserts.rows[0]!)).toEqual(JSON.parse(row));
+    }
+    // Lines the split cannot take are read whole: a duplicate member keeps the last value, as JSON.parse does.
+    const dup = decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":1},"row":{"v":2}}`), items);
+    expect(dup.upserts.rows).toEqual(['{"v":2}']);
+    expect(() =>
+      decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":1},"extra":{}}`), items),
+    ).toThrow(/unknown member "extra"/);
+    expect(() => decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":1},"pos":7}`), items)).toThrow(
+      /"pos" must be a string/,
+    );
+    expect(() =>
+      decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":{"$dec":"x"}}}`), items),
+    ).toThrow(/invalid row/);
   });
 
   it('names the line of a bad change', () => {
@@ -197,5 +232,43 @@ describe('OpenPool', () => {
       code: 'FERRY_INTERNAL',
       statusCode: 503,
     });
+  });
+});
+
+describe('GroupCommit', () => {
+  it('applies units submitted together in one transaction, undoing only the unit that fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-group-'));
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, 'g.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    });
+    try {
+      await db.schema.createTable('t', (t) => {
+        t.integer('id').primary();
+      });
+      const group = new GroupCommit(db);
+      let transactions = 0;
+      db.on('query', (q: { sql: string }) => {
+        if (/^begin/i.test(q.sql)) transactions++;
+      });
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4].map((id) =>
+          group.run(async (trx) => {
+            await trx('t').insert({ id });
+            if (id === 3) throw new Error('unit 3 fails');
+            return id;
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((await db('t').orderBy('id')).map((r: { id: number }) => r.id)).toEqual([1, 2, 4]);
+      // The first unit found the connection free and ran alone; the three queued behind it shared the next one.
+      expect(transactions).toBeLessThanOrEqual(2);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

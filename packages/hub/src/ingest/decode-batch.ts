@@ -74,7 +74,47 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
   return { count, deflated: deflateForLog(content), upserts, deletes };
 }
 
+const UPSERT_PREFIX = '{"op":"upsert","key":';
+const ROW_MEMBER = ',"row":';
+const POS_MEMBER = ',"pos":';
+
+/**
+ * The row of an upsert line in the SDK's member order (`op`, `key`, `row`, then `pos` if any) as its own text,
+ * so that the row is stored as sent without a JSON.stringify: the key and the row are parsed from their own
+ * slices. A slice boundary in the wrong place cannot parse (a proper prefix of a JSON object is never a whole
+ * JSON value), so any line this cannot split is left to the general path.
+ */
+function splitUpsert(line: string): { key: unknown; row: unknown; rowText: string; pos: unknown } | undefined {
+  if (!line.startsWith(UPSERT_PREFIX)) return undefined;
+  const rowAt = line.indexOf(ROW_MEMBER, UPSERT_PREFIX.length);
+  if (rowAt < 0 || line.charCodeAt(line.length - 1) !== 0x7d /* } */) return undefined;
+  try {
+    const key = JSON.parse(line.slice(UPSERT_PREFIX.length, rowAt));
+    const rowStart = rowAt + ROW_MEMBER.length;
+    let rowText = line.slice(rowStart, -1);
+    let pos: unknown;
+    if (rowText.charCodeAt(rowText.length - 1) !== 0x7d) {
+      // Ends with a "pos" member (its string holds no bare quote, so the last match is the member).
+      const posAt = line.lastIndexOf(POS_MEMBER);
+      if (posAt < rowStart) return undefined;
+      rowText = line.slice(rowStart, posAt);
+      pos = JSON.parse(line.slice(posAt + POS_MEMBER.length, -1));
+    }
+    return { key, row: JSON.parse(rowText), rowText, pos };
+  } catch {
+    return undefined;
+  }
+}
+
 function parseLine(line: string, lineNo: number): { key: Record<string, unknown>; row: string | undefined } {
+  const split = splitUpsert(line);
+  if (split && (split.pos === undefined || typeof split.pos === 'string')) {
+    const keyProblem = recordProblem(split.key);
+    if (keyProblem !== undefined) throw bad(lineNo, `has an invalid key: ${keyProblem}`, 'key');
+    const rowProblem = recordProblem(split.row);
+    if (rowProblem !== undefined) throw bad(lineNo, `has an invalid row: ${rowProblem}`, 'row');
+    return { key: split.key as Record<string, unknown>, row: split.rowText };
+  }
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(line) as Record<string, unknown>;

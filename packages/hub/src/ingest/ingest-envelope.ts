@@ -20,6 +20,7 @@ import type { AuditEntry, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
 import { decodeBatch, type PreparedBatch } from './decode-batch.js';
+import { GroupCommit } from './group-commit.js';
 import { OpenPool } from './open-pool.js';
 import { ReorderGate } from './reorder-gate.js';
 import { dropRowsOfOlderEpochs } from './snapshot-end.js';
@@ -47,6 +48,7 @@ export class EnvelopeIngest {
   readonly #resources = new Map<string, ResourceRow>();
   readonly #gate: ReorderGate;
   readonly #pool: OpenPool | undefined;
+  readonly #group: GroupCommit;
 
   constructor(private readonly ctx: HubContext) {
     this.#gate = new ReorderGate(ctx.config.envelopes.reorder, (sender, resource) =>
@@ -58,6 +60,7 @@ export class EnvelopeIngest {
       maxAgeMs: ctx.config.envelopes.maxAgeMs,
       allowedSuites: ctx.config.envelopes.allowedSuites,
     };
+    this.#group = new GroupCommit(ctx.db.knex);
     const { openWorkers } = ctx.config.envelopes;
     this.#pool =
       openWorkers > 0
@@ -142,14 +145,18 @@ export class EnvelopeIngest {
       );
     }
     await this.#gate.awaitTurn(position.sender, position.resource, position.epoch, position.seq);
-    const result = await this.#apply(position, batch);
-    if (result.outcome === 'applied') {
-      this.#gate.advanced(position.sender, position.resource, {
-        epoch: position.epoch,
-        nextSeq: position.seq + 1,
-      });
+    const applying = this.#apply(position, batch);
+    // Units are applied in submission order, so the next envelope of the stream may queue behind this one now.
+    this.#gate.advanced(position.sender, position.resource, {
+      epoch: position.epoch,
+      nextSeq: position.seq + 1,
+    });
+    try {
+      return await applying;
+    } catch (err) {
+      this.#gate.forget(position.sender, position.resource);
+      throw err;
     }
-    return result;
   }
 
   /** Stops the ingest workers. */
@@ -158,10 +165,10 @@ export class EnvelopeIngest {
   }
 
   async #apply(position: Position, batch: PreparedBatch): Promise<IngestResult> {
-    const { db, stores, identity, departmentCode } = this.ctx;
+    const { stores, identity, departmentCode } = this.ctx;
     let rejected: FerryError | undefined;
-    const result = await db.knex
-      .transaction(async (trx): Promise<IngestResult> => {
+    const result = await this.#group
+      .run(async (trx): Promise<IngestResult> => {
         // The lock orders ingests of one resource; the stream position is read under it, so this check is the one that counts.
         const locked = await stores.resources.lockForIngest(trx, position.resource, position.sender);
         if (!locked || locked.resource.publishedVersion === undefined) {

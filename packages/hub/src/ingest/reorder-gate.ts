@@ -20,7 +20,10 @@ export function isAhead(state: StreamState | undefined, epoch: number, seq: numb
 /** Holds envelopes that arrived ahead of their stream until their turn. */
 export class ReorderGate {
   readonly #waiters = new Map<string, Set<() => void>>();
-  /** Last position seen per stream. Positions only move forward, so a stale one that is not ahead never lies. */
+  /**
+   * Last position seen per stream. Positions only move forward, so a stale one never lets an envelope pass too
+   * early; one recorded for a queued envelope that then fails is forgotten.
+   */
   readonly #known = new Map<string, StreamState>();
   #held = 0;
 
@@ -36,9 +39,7 @@ export class ReorderGate {
    */
   async awaitTurn(sender: string, resource: string, epoch: number, seq: number): Promise<void> {
     const key = streamKey(sender, resource);
-    const known = this.#known.get(key);
-    if (known && !isAhead(known, epoch, seq)) return;
-    if (!isAhead(await this.#read(key, sender, resource), epoch, seq)) return;
+    if (!(await this.#ahead(key, sender, resource, epoch, seq))) return;
     if (this.options.waitMs <= 0 || this.#held >= this.options.maxHeld) return;
     const deadline = Date.now() + this.options.waitMs;
     this.#held++;
@@ -47,19 +48,37 @@ export class ReorderGate {
         const left = deadline - Date.now();
         if (left <= 0) return;
         await this.#sleep(key, Math.min(left, 200));
-        if (!isAhead(await this.#read(key, sender, resource), epoch, seq)) return;
+        if (!(await this.#ahead(key, sender, resource, epoch, seq))) return;
       }
     } finally {
       this.#held--;
     }
   }
 
-  /** Records a stream's new position after one of its envelopes was applied, and wakes those held for it. */
+  /** Whether the position is ahead: by the last position seen first, by the database when that says ahead. */
+  async #ahead(key: string, sender: string, resource: string, epoch: number, seq: number): Promise<boolean> {
+    const known = this.#known.get(key);
+    if (known && !isAhead(known, epoch, seq)) return false;
+    return isAhead(await this.#read(key, sender, resource), epoch, seq);
+  }
+
+  /**
+   * Records a stream's next position once one of its envelopes is applied or queued to be applied in order,
+   * and wakes those held for it.
+   */
   advanced(sender: string, resource: string, state: StreamState): void {
     const key = streamKey(sender, resource);
     this.#remember(key, state);
     const waiters = this.#waiters.get(key);
     if (waiters) for (const wake of [...waiters]) wake();
+  }
+
+  /**
+   * Drops what is known of a stream after an envelope `advanced` for failed to apply: the next check reads the
+   * database.
+   */
+  forget(sender: string, resource: string): void {
+    this.#known.delete(streamKey(sender, resource));
   }
 
   async #read(key: string, sender: string, resource: string): Promise<StreamState | undefined> {
@@ -68,8 +87,15 @@ export class ReorderGate {
     return state;
   }
 
+  /** Keeps the furthest position: the database lags behind envelopes queued for the next commit. */
   #remember(key: string, state: StreamState): void {
-    if (this.#known.size >= 10_000 && !this.#known.has(key)) this.#known.clear();
+    const known = this.#known.get(key);
+    if (
+      known &&
+      (known.epoch > state.epoch || (known.epoch === state.epoch && known.nextSeq >= state.nextSeq))
+    )
+      return;
+    if (this.#known.size >= 10_000 && !known) this.#known.clear();
     this.#known.set(key, state);
   }
 
