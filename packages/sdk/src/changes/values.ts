@@ -5,6 +5,11 @@ export class Decimal {
   /** Canonical text: optional `-`, digits, optional `.` and digits; no exponent, no `+`, no leading zeros. */
   readonly value: string;
   constructor(value: string) {
+    // Most text is canonical already (a database's output): checked without a regular expression.
+    if (isCanonicalDecimal(value)) {
+      this.value = value;
+      return;
+    }
     const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
     if (!m) throw new TypeError(`"${value}" is not a decimal number`);
     const int = m[2]!.replace(/^0+(?=\d)/, '');
@@ -20,6 +25,103 @@ export class Decimal {
   }
 }
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** `-?\d+(\.\d+)?`: the text of a decimal number, not necessarily canonical. */
+export function isDecimalText(text: string): boolean {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i === start) return false;
+  if (i === n) return true;
+  if (text.charCodeAt(i) !== 46) return false;
+  const fraction = ++i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  return i === n && i > fraction;
+}
+
+/** Decimal text that {@link Decimal} keeps as it is: no leading zeros, no negative zero. */
+function isCanonicalDecimal(text: string): boolean {
+  if (typeof text !== 'string' || !isDecimalText(text)) return false;
+  const negative = text.charCodeAt(0) === 45;
+  const first = negative ? 1 : 0;
+  // A leading zero only alone before the point: `0`, `0.5`, not `007`.
+  if (text.charCodeAt(first) === 48 && first + 1 < text.length && text.charCodeAt(first + 1) !== 46)
+    return false;
+  if (!negative) return true;
+  for (let i = first; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 49 && c <= 57) return true;
+  }
+  return false; // -0, -0.00: written without the sign
+}
+
+/** `\d{4}-\d{2}-\d{2}` from `at`: the date part of ISO 8601. */
+export function isIsoDateAt(text: string, at: number): boolean {
+  return (
+    isDigit(text.charCodeAt(at)) &&
+    isDigit(text.charCodeAt(at + 1)) &&
+    isDigit(text.charCodeAt(at + 2)) &&
+    isDigit(text.charCodeAt(at + 3)) &&
+    text.charCodeAt(at + 4) === 45 &&
+    isDigit(text.charCodeAt(at + 5)) &&
+    isDigit(text.charCodeAt(at + 6)) &&
+    text.charCodeAt(at + 7) === 45 &&
+    isDigit(text.charCodeAt(at + 8)) &&
+    isDigit(text.charCodeAt(at + 9))
+  );
+}
+
+/** `^\d{4}-\d{2}-\d{2}$`. */
+export function isIsoDate(text: string): boolean {
+  return text.length === 10 && isIsoDateAt(text, 0);
+}
+
+// What the constructors test anything but a string with (it is converted to text), as they always have.
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$`, without a regular expression. */
+export function isIsoTimestamp(text: string): boolean {
+  const n = text.length;
+  if (
+    n < 19 ||
+    !isIsoDateAt(text, 0) ||
+    text.charCodeAt(10) !== 84 ||
+    !isDigit(text.charCodeAt(11)) ||
+    !isDigit(text.charCodeAt(12)) ||
+    text.charCodeAt(13) !== 58 ||
+    !isDigit(text.charCodeAt(14)) ||
+    !isDigit(text.charCodeAt(15)) ||
+    text.charCodeAt(16) !== 58 ||
+    !isDigit(text.charCodeAt(17)) ||
+    !isDigit(text.charCodeAt(18))
+  )
+    return false;
+  let i = 19;
+  if (text.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    if (i === start || i - start > 9) return false;
+  }
+  if (i === n) return true;
+  const c = text.charCodeAt(i);
+  if (c === 90) return i + 1 === n; // Z
+  return (
+    (c === 43 || c === 45) &&
+    i + 6 === n &&
+    isDigit(text.charCodeAt(i + 1)) &&
+    isDigit(text.charCodeAt(i + 2)) &&
+    text.charCodeAt(i + 3) === 58 &&
+    isDigit(text.charCodeAt(i + 4)) &&
+    isDigit(text.charCodeAt(i + 5))
+  );
+}
+
+/** The text {@link timestampOfCheckedIso} vouches for while it constructs a Timestamp. */
+let checkedIso: string | undefined;
+
 /**
  * A point in time with its original precision (up to nanoseconds) and, when the source had one, its UTC
  * offset: `2026-11-26T08:00:00.123456+08:00`. Without an offset it is a local date-time of the source
@@ -28,7 +130,7 @@ export class Decimal {
 export class Timestamp {
   readonly iso: string;
   constructor(iso: string) {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/.test(iso)) {
+    if (iso !== checkedIso && !(typeof iso === 'string' ? isIsoTimestamp(iso) : ISO_TIMESTAMP.test(iso))) {
       throw new TypeError(`"${iso}" is not an ISO 8601 timestamp`);
     }
     this.iso = iso;
@@ -50,11 +152,23 @@ export class Timestamp {
   }
 }
 
+/**
+ * A {@link Timestamp} of text the caller has already checked to be ISO 8601 as the constructor requires
+ * (internal: a decoder that checks the source text while it parses it need not check its result again).
+ */
+export function timestampOfCheckedIso(iso: string): Timestamp {
+  checkedIso = iso;
+  const ts = new Timestamp(iso);
+  checkedIso = undefined;
+  return ts;
+}
+
 /** A calendar date without time: `2026-11-26`. */
 export class DateOnly {
   readonly iso: string;
   constructor(iso: string) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) throw new TypeError(`"${iso}" is not an ISO 8601 date`);
+    if (!(typeof iso === 'string' ? isIsoDate(iso) : ISO_DATE.test(iso)))
+      throw new TypeError(`"${iso}" is not an ISO 8601 date`);
     this.iso = iso;
   }
   toString(): string {

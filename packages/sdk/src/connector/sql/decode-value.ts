@@ -1,44 +1,78 @@
 // Driver values → Ferry values, for drivers configured to return numbers and date-times as text.
 import { DateOnly, Decimal, type FerryValue, Timestamp } from '../../changes/index.js';
+import { isDecimalText, isIsoDate, isIsoDateAt, timestampOfCheckedIso } from '../../changes/values.js';
 import type { SourceColumn } from '../source.js';
 
 /**
  * Parses a SQL date-time text (`2026-11-26 08:00:00.1234+08`, `…+05:30`, `…+0530`, `…Z`, or without zone)
  * into a {@link Timestamp}, padding the fraction to `scale` digits so the column's precision shows.
  * Returns undefined for text it cannot represent (years beyond 9999, BC dates, `infinity`, offsets with
- * seconds). Written without a regular expression: it runs for every date-time of every row.
+ * seconds). Written without a regular expression, checking the source text as it goes: it runs for every
+ * date-time of every row.
  */
 export function parseSqlTimestamp(text: string, scale?: number): Timestamp | undefined {
   const sep = text.charCodeAt(10);
   if (text.length < 19 || (sep !== 32 && sep !== 84)) return undefined;
+  // `dddd-dd-dd` `dd:dd:dd`: what the Timestamp constructor would check of the text built below.
+  if (
+    !isIsoDateAt(text, 0) ||
+    !isDigit(text.charCodeAt(11)) ||
+    !isDigit(text.charCodeAt(12)) ||
+    text.charCodeAt(13) !== 58 ||
+    !isDigit(text.charCodeAt(14)) ||
+    !isDigit(text.charCodeAt(15)) ||
+    text.charCodeAt(16) !== 58 ||
+    !isDigit(text.charCodeAt(17)) ||
+    !isDigit(text.charCodeAt(18))
+  )
+    return undefined;
+  // The text is put together from as few pieces as possible: every piece is a string to allocate and,
+  // later, to flatten.
   let i = 19;
-  let fraction = '';
-  if (text.charCodeAt(i) === 46) {
-    let j = i + 1;
-    while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-    fraction = text.slice(i + 1, j);
-    i = j;
+  let digits = 0;
+  if (text.charCodeAt(19) === 46) {
+    i = 20;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    digits = i - 20;
   }
-  if (scale !== undefined && scale > fraction.length) fraction = fraction.padEnd(Math.min(scale, 9), '0');
-  let zone = '';
+  if (digits > 9) return undefined;
+  const width = scale !== undefined && scale > digits ? Math.min(scale, 9) : digits;
+  // A `.` without digits is dropped (unless padding brings digits).
+  const head =
+    sep === 84
+      ? text.slice(0, digits > 0 ? i : 19)
+      : `${text.slice(0, 10)}T${text.slice(11, digits > 0 ? i : 19)}`;
+  const pad = digits > 0 ? ZEROS[width - digits]! : width > 0 ? POINT_ZEROS[width]! : '';
+  let zone: string;
   const rest = text.length - i;
-  if (rest > 0) {
-    const sign = text[i];
-    if (sign === 'Z' && rest === 1) zone = 'Z';
-    else if (sign !== '+' && sign !== '-') return undefined;
-    else if (rest === 3) zone = `${text.slice(i, i + 3)}:00`;
-    else if (rest === 5) zone = `${text.slice(i, i + 3)}:${text.slice(i + 3, i + 5)}`;
-    else if (rest === 6 && text.charCodeAt(i + 3) === 58) zone = text.slice(i, i + 6);
+  if (rest === 0) zone = '';
+  else {
+    const sign = text.charCodeAt(i);
+    if (sign === 90 && rest === 1) zone = 'Z';
+    else if (
+      (sign !== 43 && sign !== 45) ||
+      !isDigit(text.charCodeAt(i + 1)) ||
+      !isDigit(text.charCodeAt(i + 2))
+    )
+      return undefined;
+    else if (rest === 3) zone = `${text.slice(i)}:00`;
+    else if (rest === 5 && isDigit(text.charCodeAt(i + 3)) && isDigit(text.charCodeAt(i + 4)))
+      zone = `${text.slice(i, i + 3)}:${text.slice(i + 3)}`;
+    else if (
+      rest === 6 &&
+      text.charCodeAt(i + 3) === 58 &&
+      isDigit(text.charCodeAt(i + 4)) &&
+      isDigit(text.charCodeAt(i + 5))
+    )
+      zone = text.slice(i);
     else return undefined;
   }
-  const iso = `${text.slice(0, 10)}T${text.slice(11, 19)}${fraction ? `.${fraction}` : ''}${zone}`;
-  try {
-    // The constructor checks every digit and separator.
-    return new Timestamp(iso);
-  } catch {
-    return undefined;
-  }
+  return timestampOfCheckedIso(`${head}${pad}${zone}`);
 }
+
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000'];
+const POINT_ZEROS = ZEROS.map((z) => `.${z}`);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * Seconds since the epoch as decimal text (`1795939200.123456`) → a UTC {@link Timestamp} with exactly the
@@ -104,7 +138,7 @@ export function sqlDecoder(column: SourceColumn): SqlValueDecoder {
       return (value) => {
         if (value === null || value === undefined) return null;
         const text = toText(value);
-        if (DECIMAL.test(text)) return new Decimal(text);
+        if (isDecimalText(text)) return new Decimal(text);
         // PostgreSQL NUMERIC also holds NaN and ±Infinity.
         if (text === 'NaN') return Number.NaN;
         if (text === 'Infinity') return Number.POSITIVE_INFINITY;
@@ -122,7 +156,7 @@ export function sqlDecoder(column: SourceColumn): SqlValueDecoder {
       return (value) => {
         if (value === null || value === undefined) return null;
         const text = toText(value);
-        return DATE.test(text) ? new DateOnly(text) : text;
+        return isIsoDate(text) ? new DateOnly(text) : text;
       };
     case 'timestamp':
     case 'timestamptz': {
@@ -154,9 +188,6 @@ export function sqlDecoder(column: SourceColumn): SqlValueDecoder {
       return (value) => (value === null || value === undefined ? null : toText(value));
   }
 }
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The standard decoding of one driver value (see {@link sqlDecoder}, which is faster for many values). */
 export function decodeSqlValue(value: unknown, column: SourceColumn): FerryValue {
