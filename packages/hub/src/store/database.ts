@@ -56,6 +56,7 @@ function openSqlite(config: HubConfig['database'], baseDir: string): Database {
           conn.pragma(`synchronous = ${config.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
+          cachePreparedStatements(conn);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -64,6 +65,27 @@ function openSqlite(config: HubConfig['database'], baseDir: string): Database {
     },
   });
   return closable(knex, 'sqlite', sqliteDialect, undefined);
+}
+
+/**
+ * knex prepares every query afresh on better-sqlite3; the hub runs the same few statements for every envelope,
+ * so a connection keeps its prepared data statements (keyed by their SQL text, bounded) and reuses them.
+ * SQLite re-prepares a statement by itself when the schema changed under it.
+ */
+function cachePreparedStatements(conn: BetterSqlite3.Database): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cacheable = /^\s*(select|insert|update|delete|with)\b/i;
+  conn.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) return statement;
+    statement = prepare(sql);
+    if (cacheable.test(sql)) {
+      if (cache.size >= 256) cache.clear();
+      cache.set(sql, statement);
+    }
+    return statement;
+  }) as typeof conn.prepare;
 }
 
 function openPostgres(config: HubConfig['database']): Database {
