@@ -1,10 +1,11 @@
 // Small pieces of the hub on their own: key canonicalisation, statement sizes, stream positions.
 
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeValue, isFerryError, open } from '@ferry/sdk';
-import knex from 'knex';
+import knex, { type Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '../src/ingest/decode-batch.js';
 import { GroupCommit } from '../src/ingest/group-commit.js';
@@ -13,6 +14,7 @@ import { OpenPool } from '../src/ingest/open-pool.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
 import { valueProblem } from '../src/ingest/wire-check.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
+import { dropSchema, reachablePostgres } from './support/databases.js';
 import { testPki } from './support/pki.js';
 
 describe('keyText', () => {
@@ -236,39 +238,64 @@ describe('OpenPool', () => {
 });
 
 describe('GroupCommit', () => {
-  it('applies units submitted together in one transaction, undoing only the unit that fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-group-'));
-    const db = knex({
-      client: 'better-sqlite3',
-      connection: { filename: join(dir, 'g.sqlite') },
-      useNullAsDefault: true,
-      pool: { min: 1, max: 1 },
+  const pgUrl = reachablePostgres();
+  const cases: { name: string; open(): Promise<{ db: Knex; cleanUp(): Promise<void> } | undefined> }[] = [
+    {
+      name: 'SQLite',
+      async open() {
+        const dir = mkdtempSync(join(tmpdir(), 'ferry-group-'));
+        const db = knex({
+          client: 'better-sqlite3',
+          connection: { filename: join(dir, 'g.sqlite') },
+          useNullAsDefault: true,
+          pool: { min: 1, max: 1 },
+        });
+        return { db, cleanUp: async () => rmSync(dir, { recursive: true, force: true }) };
+      },
+    },
+    {
+      name: 'PostgreSQL',
+      async open() {
+        const url = await pgUrl;
+        if (!url) return undefined;
+        const schema = `ferry_group_${randomBytes(4).toString('hex')}`;
+        const db = knex({ client: 'pg', connection: url, searchPath: [schema], pool: { min: 1, max: 2 } });
+        await db.raw('CREATE SCHEMA ??', [schema]);
+        return { db, cleanUp: () => dropSchema(url, schema) };
+      },
+    },
+  ];
+  for (const c of cases) {
+    it(`applies units submitted together in one transaction, undoing only the unit that fails (${c.name})`, async (test) => {
+      const opened = await c.open();
+      if (!opened) return test.skip();
+      const { db } = opened;
+      try {
+        await db.schema.createTable('t', (t) => {
+          t.integer('id').primary();
+        });
+        const group = new GroupCommit(db);
+        let transactions = 0;
+        db.on('query', (q: { sql: string }) => {
+          if (/^begin/i.test(q.sql)) transactions++;
+        });
+        const results = await Promise.allSettled(
+          [1, 2, 3, 4].map((id) =>
+            group.run(async (trx) => {
+              await trx('t').insert({ id });
+              if (id === 3) await trx('t').insert({ id: 1 }); // a unique violation, as a failing envelope meets
+              return id;
+            }),
+          ),
+        );
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+        expect((await db('t').orderBy('id')).map((r: { id: number }) => r.id)).toEqual([1, 2, 4]);
+        // The first unit found the connection free and ran alone; the three queued behind it shared the next one.
+        expect(transactions).toBeLessThanOrEqual(2);
+      } finally {
+        await db.destroy();
+        await opened.cleanUp();
+      }
     });
-    try {
-      await db.schema.createTable('t', (t) => {
-        t.integer('id').primary();
-      });
-      const group = new GroupCommit(db);
-      let transactions = 0;
-      db.on('query', (q: { sql: string }) => {
-        if (/^begin/i.test(q.sql)) transactions++;
-      });
-      const results = await Promise.allSettled(
-        [1, 2, 3, 4].map((id) =>
-          group.run(async (trx) => {
-            await trx('t').insert({ id });
-            if (id === 3) throw new Error('unit 3 fails');
-            return id;
-          }),
-        ),
-      );
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      expect((await db('t').orderBy('id')).map((r: { id: number }) => r.id)).toEqual([1, 2, 4]);
-      // The first unit found the connection free and ran alone; the three queued behind it shared the next one.
-      expect(transactions).toBeLessThanOrEqual(2);
-    } finally {
-      await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  }
 });
