@@ -129,6 +129,8 @@ interface Phases {
   ackMs: number;
   /** Wall time with at least one batch on the wire (posts overlap: deliverMs sums them). */
   busyMs: number;
+  /** Envelope POSTs that failed after the transport's retries, by the hub's error code (e.g. a gap). */
+  failed: Record<string, number>;
 }
 
 interface ChildDone {
@@ -161,6 +163,7 @@ async function runChild(configFile: string): Promise<void> {
     postMs: 0,
     ackMs: 0,
     busyMs: 0,
+    failed: {},
   };
   const timed = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, add: (ms: number) => void) =>
     async function (this: unknown, ...a: A): Promise<R> {
@@ -196,7 +199,13 @@ async function runChild(configFile: string): Promise<void> {
         }
       ).target.transport;
       if (!transport.timed) {
-        transport.request = timed(transport.request.bind(transport), (ms) => (ph.postMs += ms));
+        const request = timed(transport.request.bind(transport), (ms) => (ph.postMs += ms));
+        transport.request = (...a: unknown[]) =>
+          request(...a).catch((err: { code?: string; details?: { hubError?: { code?: string } } }) => {
+            const code = err.details?.hubError?.code ?? err.code ?? 'error';
+            ph.failed[code] = (ph.failed[code] ?? 0) + 1;
+            throw err;
+          });
         transport.timed = true;
       }
       if (onWire++ === 0) busySince = performance.now();
@@ -703,7 +712,7 @@ async function main(): Promise<void> {
                   return [await e2eTurn(), rr] as const;
                 })();
           console.log(
-            `  round ${round + 1}: e2e ${fmt(rate(e)).padStart(7)} rows/s (sends done at ${(e.sendMs / 1000).toFixed(1)} s with ${e.pendingAtSendEnd} batches queued, drained at ${(e.ms / 1000).toFixed(1)} s; CPU/1k rows sender ${((e.senderCpuMs / e.rows) * 1000).toFixed(1)} ms, hub ${((e.hubCpuMs / e.rows) * 1000).toFixed(1)} ms; peak RSS ${mb(e.peakRssMb)})   raw ${fmt(rate(r)).padStart(8)} rows/s (CPU/1k rows ${((r.cpuMs / r.rows) * 1000).toFixed(1)} ms${target.label.startsWith('Postgre') ? ' + server' : ''})`,
+            `  round ${round + 1}: e2e ${fmt(rate(e)).padStart(7)} rows/s (sends done at ${(e.sendMs / 1000).toFixed(1)} s with ${e.pendingAtSendEnd} batches queued, drained at ${(e.ms / 1000).toFixed(1)} s; CPU/1k rows sender ${((e.senderCpuMs / e.rows) * 1000).toFixed(1)} ms, hub ${((e.hubCpuMs / e.rows) * 1000).toFixed(1)} ms; peak RSS ${mb(e.peakRssMb)})   raw ${fmt(rate(r)).padStart(8)} rows/s (CPU/1k rows ${((r.cpuMs / r.rows) * 1000).toFixed(1)} ms${target.label.startsWith('Postgre') ? ' + server' : ''})${Object.keys(e.phases.failed).length ? `; POSTs failed: ${JSON.stringify(e.phases.failed)}` : ''}`,
           );
         }
         const e2e = median(runs.map(rate));
@@ -913,7 +922,7 @@ function summarizeProfiles(dir: string, batches: number): void {
     console.log('    self CPU per batch by function:');
     for (const r of top(self, 12)) console.log(row(r));
     const focus = [
-      ...['add', 'encodeChangeLine', 'seal', 'deflateRawSync', 'writeFileDurable', 'post', 'readFrame'],
+      ...['add', 'encodeChanges', 'seal', 'deflateRawSync', 'writeBatch', 'post', 'readFrame'],
       ...['request', 'verifyReceipt', 'acknowledge', 'ingest', 'verifyEnvelope', 'open', 'decodeBatch'],
       ...['upsertRows', 'signReceipt', 'lockForIngest', 'advance', 'record', 'certificate', 'byId'],
     ];

@@ -63,3 +63,48 @@ export const signedReceiptSchema = z.strictObject({
   signature: base64.max(2048),
   x5c: z.array(base64).min(1).max(8),
 });
+
+const RECEIPT_KEYS = [
+  'v',
+  'envelopeId',
+  'sender',
+  'resource',
+  'epoch',
+  'seq',
+  'rows',
+  'status',
+  'appliedAt',
+  'hub',
+] as const;
+const ENVELOPE_ID = /^[0-9a-f]{32}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isText = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
+const hasExactly = (o: object, keys: readonly string[]) => {
+  const own = Object.keys(o);
+  return own.length === keys.length && keys.every((k) => Object.hasOwn(o, k));
+};
+
+/**
+ * @internal A fast check that `value` is what {@link signedReceiptSchema} accepts, for the receipts a hub
+ * actually sends (`appliedAt` as `Date.prototype.toISOString` writes it). True only for values the schema
+ * accepts too; false says nothing (the caller then parses with the schema, which gives the error).
+ */
+export function isPlainSignedReceipt(value: unknown): value is SignedReceipt {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (!hasExactly(value, ['receipt', 'signature', 'x5c'])) return false;
+  const { receipt: r, signature, x5c } = value as Record<string, unknown>;
+  if (typeof signature !== 'string' || signature.length > 2048 || !BASE64.test(signature)) return false;
+  if (!Array.isArray(x5c) || x5c.length < 1 || x5c.length > 8) return false;
+  if (!x5c.every((c) => typeof c === 'string' && BASE64.test(c))) return false;
+  if (typeof r !== 'object' || r === null || Array.isArray(r) || !hasExactly(r, RECEIPT_KEYS)) return false;
+  const o = r as Record<string, unknown>;
+  if (o.v !== 1 || typeof o.envelopeId !== 'string' || !ENVELOPE_ID.test(o.envelopeId)) return false;
+  if (!isText(o.sender, 64) || !isText(o.resource, 128) || !isText(o.hub, 64)) return false;
+  if (!isCount(o.epoch) || !isCount(o.seq) || !isCount(o.rows)) return false;
+  if (o.status !== 'applied' && o.status !== 'duplicate') return false;
+  if (typeof o.appliedAt !== 'string' || o.appliedAt.length !== 24) return false;
+  const at = Date.parse(o.appliedAt);
+  return !Number.isNaN(at) && new Date(at).toISOString() === o.appliedAt;
+}

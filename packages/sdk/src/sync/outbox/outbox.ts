@@ -1,7 +1,7 @@
 // The durable outbox: sealed batches wait here, each with the source cursor it advances to, until the hub
 // answers with a signed receipt. Plain files (no native module), so it runs wherever Node runs, Windows too.
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FerryError } from '../../errors/index.js';
 import { syncDirectory, writeFileDurable } from '../durable-fs.js';
@@ -75,6 +75,8 @@ interface StreamState {
   acksInFlight: number;
   /** Resolves when the journal writer is idle. */
   journalIdle: Promise<void> | undefined;
+  /** The batch directory, kept open to sync it after each batch's rename (not on Windows). */
+  batchDir: FileHandle | undefined;
 }
 
 interface QueuedAck {
@@ -236,6 +238,7 @@ export class Outbox {
         ackQueue: [],
         acksInFlight: 0,
         journalIdle: undefined,
+        batchDir: undefined,
       };
       this.streams.set(state.resource, state);
       if (saved.journalOffset === undefined) {
@@ -308,6 +311,7 @@ export class Outbox {
           ackQueue: [],
           acksInFlight: 0,
           journalIdle: undefined,
+          batchDir: undefined,
         };
         // Also makes the journal's and the batch directory's names durable (same directory sync).
         await this.saveStream(state);
@@ -400,7 +404,7 @@ export class Outbox {
       };
       const bytes = encodeBatchFile(meta, sealed.frame);
       const file = join(state.dir, 'batches', batchName(epoch, seq));
-      await writeFileDurable(file, bytes);
+      await this.writeBatch(state, file, bytes);
       const pending: PendingBatch = {
         ...decodeBatchMeta(bytes, file).meta,
         file,
@@ -414,6 +418,25 @@ export class Outbox {
       }
       return pending;
     });
+  }
+
+  // writeFileDurable with the batch directory kept open: temp file, fsync, rename, fsync of the directory.
+  private async writeBatch(state: StreamState, file: string, bytes: Uint8Array): Promise<void> {
+    const tmp = `${file}.${process.pid}.tmp`;
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => {});
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    await rename(tmp, file);
+    if (process.platform === 'win32') return; // cannot sync a directory, and needs not
+    state.batchDir ??= await open(join(state.dir, 'batches'), 'r');
+    await state.batchDir.sync();
   }
 
   /** The oldest batch of a stream that waits for delivery. */
@@ -576,7 +599,12 @@ export class Outbox {
         if (state.journalBytes !== state.checkpointOffset) await this.saveStream(state);
       }
     } finally {
-      await Promise.all([...this.streams.values()].map((s) => s.journal.close().catch(() => {})));
+      await Promise.all(
+        [...this.streams.values()].flatMap((s) => [
+          s.journal.close().catch(() => {}),
+          s.batchDir?.close().catch(() => {}),
+        ]),
+      );
       await this.unlock();
     }
   }
