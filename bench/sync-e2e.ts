@@ -13,6 +13,7 @@
 //               --profile DIR: one more run per hub with V8 CPU profiles (the same profiler as --cpu-prof, started
 //               through node:inspector so it covers exactly first send → drain) of the sender child and of the
 //               hub, written to DIR as .cpuprofile (open in Chrome DevTools) and summarized;
+//               --max-in-flight N: the sender's delivery.maxInFlight instead of its default (tuning);
 //               --live-heap: force a full GC in the sender at every 100,000 rows, to tell live memory from
 //               garbage not yet collected (a diagnostic: it changes the peak being measured).
 //
@@ -115,6 +116,8 @@ interface ChildConfig {
   ca: string;
   /** Force a full GC at every 100,000 rows to report the live heap (changes what is measured: diagnostic). */
   liveHeap?: boolean;
+  /** delivery.maxInFlight instead of the default (--max-in-flight, for tuning). */
+  maxInFlight?: number;
   /** Write a CPU profile of the measured window (first send → drain) into this directory. */
   profileDir?: string;
 }
@@ -131,6 +134,8 @@ interface Phases {
   busyMs: number;
   /** Envelope POSTs that failed after the transport's retries, by the hub's error code (e.g. a gap). */
   failed: Record<string, number>;
+  /** The longest Delivery.post (read, POST, verify) in ms: a stall shows here. */
+  maxPostMs: number;
 }
 
 interface ChildDone {
@@ -164,6 +169,7 @@ async function runChild(configFile: string): Promise<void> {
     ackMs: 0,
     busyMs: 0,
     failed: {},
+    maxPostMs: 0,
   };
   const timed = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, add: (ms: number) => void) =>
     async function (this: unknown, ...a: A): Promise<R> {
@@ -209,7 +215,9 @@ async function runChild(configFile: string): Promise<void> {
         transport.timed = true;
       }
       if (onWire++ === 0) busySince = performance.now();
+      const started = performance.now();
       return post.call(this, batch).finally(() => {
+        ph.maxPostMs = Math.max(ph.maxPostMs, performance.now() - started);
         if (--onWire === 0) ph.busyMs += performance.now() - busySince;
       });
     },
@@ -222,6 +230,7 @@ async function runChild(configFile: string): Promise<void> {
     trust: TrustStore.fromPem(cfg.ca),
     storageDir: cfg.storageDir,
     batch: { maxRows: 1000 },
+    ...(cfg.maxInFlight ? { delivery: { maxInFlight: cfg.maxInFlight } } : {}),
   });
   const send = (m: unknown) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
   await send({ type: 'start', rss: process.memoryUsage().rss });
@@ -294,6 +303,7 @@ async function main(): Promise<void> {
   const ONLY = flag('only');
   const PROFILE = flag('profile');
   const LIVE_HEAP = process.argv.includes('--live-heap');
+  const MAX_IN_FLIGHT = flag('max-in-flight') === undefined ? undefined : Number(flag('max-in-flight'));
   const PG_URL = flag('url') ?? process.env.FERRY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const here = fileURLToPath(import.meta.url);
 
@@ -551,6 +561,7 @@ async function main(): Promise<void> {
       ...pki,
       ...(profileDir ? { profileDir } : {}),
       ...(LIVE_HEAP ? { liveHeap: true } : {}),
+      ...(MAX_IN_FLIGHT ? { maxInFlight: MAX_IN_FLIGHT } : {}),
     };
     target.nextKey += rows;
     target.e2eRows += rows;
@@ -712,7 +723,7 @@ async function main(): Promise<void> {
                   return [await e2eTurn(), rr] as const;
                 })();
           console.log(
-            `  round ${round + 1}: e2e ${fmt(rate(e)).padStart(7)} rows/s (sends done at ${(e.sendMs / 1000).toFixed(1)} s with ${e.pendingAtSendEnd} batches queued, drained at ${(e.ms / 1000).toFixed(1)} s; CPU/1k rows sender ${((e.senderCpuMs / e.rows) * 1000).toFixed(1)} ms, hub ${((e.hubCpuMs / e.rows) * 1000).toFixed(1)} ms; peak RSS ${mb(e.peakRssMb)})   raw ${fmt(rate(r)).padStart(8)} rows/s (CPU/1k rows ${((r.cpuMs / r.rows) * 1000).toFixed(1)} ms${target.label.startsWith('Postgre') ? ' + server' : ''})${Object.keys(e.phases.failed).length ? `; POSTs failed: ${JSON.stringify(e.phases.failed)}` : ''}`,
+            `  round ${round + 1}: e2e ${fmt(rate(e)).padStart(7)} rows/s (sends done at ${(e.sendMs / 1000).toFixed(1)} s with ${e.pendingAtSendEnd} batches queued, drained at ${(e.ms / 1000).toFixed(1)} s; CPU/1k rows sender ${((e.senderCpuMs / e.rows) * 1000).toFixed(1)} ms, hub ${((e.hubCpuMs / e.rows) * 1000).toFixed(1)} ms; peak RSS ${mb(e.peakRssMb)})   raw ${fmt(rate(r)).padStart(8)} rows/s (CPU/1k rows ${((r.cpuMs / r.rows) * 1000).toFixed(1)} ms${target.label.startsWith('Postgre') ? ' + server' : ''}); slowest post ${fmt(e.phases.maxPostMs)} ms${Object.keys(e.phases.failed).length ? `; POSTs failed: ${JSON.stringify(e.phases.failed)}` : ''}`,
           );
         }
         const e2e = median(runs.map(rate));

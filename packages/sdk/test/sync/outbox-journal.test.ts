@@ -22,9 +22,9 @@ const seal = async (pos: { epoch: number; seq: number }) => ({
 });
 
 /** The directory as a process killed right now would leave it (its LOCK names a dead process). */
-async function crashCopy(name = 'crash'): Promise<string> {
+async function crashCopy(name = 'crash', from = join(dir, 'outbox')): Promise<string> {
   const copy = join(dir, name);
-  await cp(join(dir, 'outbox'), copy, { recursive: true });
+  await cp(from, copy, { recursive: true });
   await writeFile(join(copy, 'LOCK'), '999999999');
   return copy;
 }
@@ -193,6 +193,13 @@ describe('Outbox acknowledgement journal', () => {
     await truncate(journal, 0);
     const rotated = await Outbox.open(copy);
     expect(rotated.pending('r').map((b) => b.seq)).toEqual([1]);
+    // New acknowledgements after the rotation are replayed after a crash (the offset was reset at open).
+    await rotated.append({ resource: 'r', cursor: 'c2', seal });
+    await rotated.acknowledge(rotated.next('r')!, {});
+    const again = await crashCopy('after-rotation', copy);
     await rotated.close();
+    const recovered2 = await Outbox.open(again);
+    expect(recovered2.pending('r').map((b) => b.seq)).toEqual([2]);
+    await recovered2.close();
   });
 });

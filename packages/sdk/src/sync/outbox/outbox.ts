@@ -262,6 +262,9 @@ export class Outbox {
           await journal.datasync();
           state.journalBytes = from + complete;
         }
+        // A journal shorter than the offset was moved away: record the new offset before anything is
+        // appended, or lines written from here on could lie before a stale offset and never be replayed.
+        if (from !== saved.journalOffset) await this.saveStream(state);
       }
       const batchDir = join(dir, 'batches');
       const names = (await readdir(batchDir).catch(() => [] as string[])).sort();
