@@ -4,6 +4,7 @@
 // hashes, so buckets taken in order visit keys in the same order as the sorted state file.
 import { join } from 'node:path';
 import { BufferedWriter } from '../fs/buffered-writer.js';
+import { copyBytes, writeAscii } from '../fs/bytes.js';
 import { hash128Bytes } from './hash128.js';
 
 /**
@@ -48,7 +49,8 @@ export class BucketWriter {
   add(keyText: string, payload: string, line: number): void {
     // The key's bytes first (its hash picks the bucket), then the entry written in place.
     if (keyText.length * 3 > this.keyBuf.length) this.keyBuf = Buffer.allocUnsafe(keyText.length * 3);
-    const klen = this.keyBuf.write(keyText, 0, 'utf8');
+    let klen = writeAscii(keyText, this.keyBuf, 0);
+    if (klen < 0) klen = this.keyBuf.write(keyText, 0, 'utf8');
     hash128Bytes(this.keyBuf, 0, klen, this.hash, 0);
     const b = this.count === 1 ? 0 : bucketOf(this.hash, 0, this.count);
     let w = this.writers[b];
@@ -58,9 +60,9 @@ export class BucketWriter {
     }
     const buf = w.reserve(ENTRY_HEADER + klen + payload.length * 2);
     const off = w.offset;
-    this.hash.copy(buf, off);
+    copyBytes(this.hash, 0, buf, off, 16);
     buf.writeUInt32LE(line, off + 32);
-    this.keyBuf.copy(buf, off + ENTRY_HEADER, 0, klen);
+    copyBytes(this.keyBuf, 0, buf, off + ENTRY_HEADER, klen);
     const pstart = off + ENTRY_HEADER + klen;
     const plen = buf.write(payload, pstart, 'utf16le');
     hash128Bytes(buf, pstart, pstart + plen, buf, off + 16);

@@ -1,16 +1,32 @@
 // Sorts one bucket's entries by (key hash, key text, file order). The first 32 bits of the hash and the
 // entry's index are packed into one float64 (exact below 2^53) and sorted natively, which is far faster
 // than a comparator sort; the rare entries sharing those 32 bits are then ordered by the full comparison.
+import { FerryError } from '@ferry/sdk/errors';
 import { ENTRY_HEADER } from './buckets.js';
 
 const INDEX_BITS = 2 ** 21;
 
-/** Offsets of the entries of `buf`, in sorted order. */
-export function sortBucket(buf: Buffer): Uint32Array {
-  const offsets: number[] = [];
-  for (let off = 0; off < buf.length; ) {
-    offsets.push(off);
-    off += ENTRY_HEADER + buf.readUInt32LE(off + 36) + buf.readUInt32LE(off + 40);
+/** Offsets of the entries of `buf` (`entries` of them, when known), in sorted order. */
+export function sortBucket(buf: Buffer, entries?: number): Uint32Array {
+  let offsets: Uint32Array | number[];
+  if (entries !== undefined) {
+    offsets = new Uint32Array(entries);
+    let off = 0;
+    for (let i = 0; i < entries; i++) {
+      offsets[i] = off;
+      off += ENTRY_HEADER + buf.readUInt32LE(off + 36) + buf.readUInt32LE(off + 40);
+    }
+    if (off !== buf.length)
+      throw new FerryError(
+        'FERRY_FILE_STATE',
+        `a diff bucket holds ${buf.length} bytes where its ${entries} entries take ${off}`,
+      );
+  } else {
+    offsets = [];
+    for (let off = 0; off < buf.length; ) {
+      offsets.push(off);
+      off += ENTRY_HEADER + buf.readUInt32LE(off + 36) + buf.readUInt32LE(off + 40);
+    }
   }
   const n = offsets.length;
   const order = new Uint32Array(n);

@@ -3,6 +3,7 @@
 // only ever read sequentially.
 import { FerryError } from '@ferry/sdk/errors';
 import { BufferedWriter } from '../fs/buffered-writer.js';
+import { copyBytes } from '../fs/bytes.js';
 import { ChunkReader } from '../fs/chunk-reader.js';
 
 export const UPSERT = 0x55; // 'U'
@@ -24,7 +25,7 @@ export class SpoolWriter {
     buf[o] = op;
     buf.writeUInt32LE(line, o + 1);
     buf.writeUInt32LE(len, o + 5);
-    src.copy(buf, o + 9, off, off + len);
+    copyBytes(src, off, buf, o + 9, len);
     this.w.commit(9 + len);
     this.count++;
   }
@@ -39,12 +40,6 @@ export class SpoolWriter {
   }
 }
 
-export interface SpoolEntry {
-  op: number;
-  line: number;
-  text: string;
-}
-
 export class SpoolReader {
   private readonly r: ChunkReader;
   private left: number;
@@ -54,24 +49,27 @@ export class SpoolReader {
     this.left = count;
   }
 
-  /** The next entry, or undefined after the last. */
-  next(): SpoolEntry | undefined {
-    if (this.left === 0) return undefined;
+  /** The current entry's op ({@link UPSERT} or {@link DELETE}), line and text, set by {@link next}. */
+  op = 0;
+  line = 0;
+  text = '';
+
+  /** Moves to the next entry; false after the last. */
+  next(): boolean {
+    if (this.left === 0) return false;
     if (!this.r.ensure(9) || !this.r.ensure(9 + this.r.buffer.readUInt32LE(this.r.pos + 5))) {
       throw new FerryError('FERRY_FILE_STATE', 'the change spool ends early');
     }
     const b = this.r.buffer;
     const p = this.r.pos;
     const len = b.readUInt32LE(p + 5);
-    const op = b[p]!;
-    const entry = {
-      op,
-      line: b.readUInt32LE(p + 1),
-      text: b.toString(op === UPSERT ? 'utf16le' : 'utf8', p + 9, p + 9 + len),
-    };
+    this.op = b[p]!;
+    this.line = b.readUInt32LE(p + 1);
+    this.text =
+      this.op === UPSERT ? b.toString('utf16le', p + 9, p + 9 + len) : b.toString('utf8', p + 9, p + 9 + len);
     this.r.pos = p + 9 + len;
     this.left--;
-    return entry;
+    return true;
   }
 
   /** Skips `n` entries without decoding them. */

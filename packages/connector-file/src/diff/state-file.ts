@@ -5,6 +5,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FerryError } from '@ferry/sdk/errors';
 import { BufferedWriter } from '../fs/buffered-writer.js';
+import { copyBytes } from '../fs/bytes.js';
 import { ChunkReader } from '../fs/chunk-reader.js';
 
 const MAGIC = Buffer.from('FRYSTAT1');
@@ -49,10 +50,10 @@ export class StateWriter {
   ): void {
     const buf = this.w.reserve(36 + keyLen);
     const off = this.w.offset;
-    src.copy(buf, off, keyHashOff, keyHashOff + 16);
-    src.copy(buf, off + 16, rowHashOff, rowHashOff + 16);
+    copyBytes(src, keyHashOff, buf, off, 16);
+    copyBytes(src, rowHashOff, buf, off + 16, 16);
     buf.writeUInt32LE(keyLen, off + 32);
-    key.copy(buf, off + 36, keyOff, keyOff + keyLen);
+    copyBytes(key, keyOff, buf, off + 36, keyLen);
     this.w.commit(36 + keyLen);
     this.entries++;
   }

@@ -3,7 +3,6 @@
 import { type Change, decodeValue, type FerryRecord } from '@ferry/sdk/changes';
 import type { ChangeBatch, ChangeSink } from '@ferry/sdk/connector';
 import { DELETE, SpoolReader } from '../diff/spool.js';
-import { decodeRawRow } from '../rows/raw-row-codec.js';
 import { type RowMapper, SYNTHETIC_KEY } from '../rows/row-mapper.js';
 import { encodeCursor } from './cursor.js';
 
@@ -51,8 +50,8 @@ export async function emitChanges(input: EmitInput): Promise<number> {
       input.signal?.throwIfAborted();
       const changes: Change[] = [];
       while (changes.length < input.batchSize && offset + changes.length < total) {
-        const e = reader.next()!;
-        changes.push(toChange(input, e.op, e.line, e.text));
+        reader.next();
+        changes.push(toChange(input, reader.op, reader.line, reader.text));
       }
       const next = offset + changes.length;
       const last = next === total;
@@ -102,7 +101,7 @@ function toChange(input: EmitInput, op: number, line: number, text: string): Cha
     });
     return { op: 'delete', key };
   }
-  const row = input.mapper.toRecord(decodeRawRow(text));
+  const row = input.mapper.recordOf(text);
   if (input.mapper.keyNames.length === 0) {
     // append mode without a key: the export's content hash and the row's line identify the row.
     const key = { [SYNTHETIC_KEY]: `${input.sha256.slice(0, 16)}:${line}` };

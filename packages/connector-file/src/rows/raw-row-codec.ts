@@ -7,6 +7,10 @@ import type { RawRow } from './row-mapper.js';
 
 const SEP = '\ud800';
 const JSON_MARK = '\udbff';
+/** The separator of cells. */
+export const RAW_SEP = SEP;
+/** First code unit of a row stored as JSON. */
+export const JSON_MARK_CODE = 0xdbff;
 
 /** Encodes a row; `checked` rows may hold any text (JSON, workbook cells). */
 export function encodeRawRow(raw: RawRow, checked: boolean): string {

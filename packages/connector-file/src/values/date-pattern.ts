@@ -19,6 +19,103 @@ export interface DatePattern {
   readonly source: string;
   readonly hasTime: boolean;
   match(text: string): DateParts | undefined;
+  /** Set for patterns of fixed-width tokens and plain literals: see {@link readFixed}. */
+  readonly fixed?: FixedLayout;
+}
+
+/**
+ * A pattern of fixed-width tokens and plain literals (`yyyy/MM/dd`, `yyyyMMddHHmmss`): the position of each
+ * field in the text, -1 for an absent one (its value is 0). Such patterns never hold a fraction or offset.
+ */
+export interface FixedLayout {
+  readonly length: number;
+  /** Pairs of (position, char code) of the literals. */
+  readonly literals: Int32Array;
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** Fields read by {@link readFixed} and {@link readIsoPlain}: year, month, day, hour, minute, second. */
+export type FieldScratch = Int32Array;
+
+export const YEAR = 0;
+export const MONTH = 1;
+export const DAY = 2;
+export const HOUR = 3;
+export const MINUTE = 4;
+export const SECOND = 5;
+
+/** Scratch space for {@link readFixed} and {@link readIsoPlain}. */
+export function fieldScratch(): FieldScratch {
+  return new Int32Array(6);
+}
+
+/** The layout's result for a text, without building {@link DateParts}: */
+export const NO_MATCH = -1;
+/** …the text has the layout, but names no real date and time (pattern.match gives parts validParts refuses); */
+export const INVALID = 0;
+/** …the text has the layout and names a real date and time. */
+export const VALID = 1;
+
+/**
+ * Reads `text` in a fixed layout into `out`, allocating nothing. Agrees with the pattern's
+ * {@link DatePattern.match} followed by {@link validParts}: NO_MATCH when match gives undefined, INVALID
+ * when validParts refuses its parts, VALID otherwise.
+ */
+export function readFixed(layout: FixedLayout, text: string, out: FieldScratch): number {
+  if (text.length !== layout.length) return NO_MATCH;
+  const lit = layout.literals;
+  for (let k = 0; k < lit.length; k += 2) if (text.charCodeAt(lit[k]!) !== lit[k + 1]) return NO_MATCH;
+  const year = digits(text, layout.year, 4);
+  const month = digits(text, layout.month, 2);
+  const day = digits(text, layout.day, 2);
+  const hour = layout.hour < 0 ? 0 : digits(text, layout.hour, 2);
+  const minute = layout.minute < 0 ? 0 : digits(text, layout.minute, 2);
+  const second = layout.second < 0 ? 0 : digits(text, layout.second, 2);
+  if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
+  out[YEAR] = year;
+  out[MONTH] = month;
+  out[DAY] = day;
+  out[HOUR] = hour;
+  out[MINUTE] = minute;
+  out[SECOND] = second;
+  return validFields(year, month, day, hour, minute, second) ? VALID : INVALID;
+}
+
+/**
+ * The two most common ISO 8601 forms, `yyyy-MM-dd` and `yyyy-MM-dd HH:mm:ss` (or with `T`), read into
+ * `out` without allocating. Agrees with {@link matchIso} and {@link validParts} on those forms; NO_MATCH for
+ * any other text (which may still be ISO 8601: ask matchIso).
+ */
+export function readIsoPlain(t: string, out: FieldScratch): number {
+  const len = t.length;
+  if (len !== 10 && len !== 19) return NO_MATCH;
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return NO_MATCH;
+  const year = digits(t, 0, 4);
+  const month = digits(t, 5, 2);
+  const day = digits(t, 8, 2);
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  if (len === 19) {
+    const sep = t.charCodeAt(10);
+    if ((sep !== 84 && sep !== 32) || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return NO_MATCH;
+    hour = digits(t, 11, 2);
+    minute = digits(t, 14, 2);
+    second = digits(t, 17, 2);
+  }
+  if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
+  out[YEAR] = year;
+  out[MONTH] = month;
+  out[DAY] = day;
+  out[HOUR] = hour;
+  out[MINUTE] = minute;
+  out[SECOND] = second;
+  return validFields(year, month, day, hour, minute, second) ? VALID : INVALID;
 }
 
 const TOKENS: Array<[string, string, keyof DateParts]> = [
@@ -84,7 +181,8 @@ export function compileDatePattern(pattern: string): DatePattern {
   }
   const hasTime = fields.includes('hour');
   const fixed = fixedLayout(pattern);
-  if (fixed) return { source: pattern, hasTime, match: fixed };
+  if (fixed)
+    return { source: pattern, hasTime, match: fixed.match, ...(fixed.layout ? { fixed: fixed.layout } : {}) };
   const regex = new RegExp(`${re}$`);
   return {
     source: pattern,
@@ -118,7 +216,9 @@ export function compileDatePattern(pattern: string): DatePattern {
  * A matcher by character positions for patterns of fixed-width tokens and plain literals (`yyyy/MM/dd`,
  * `yyyyMMddHHmmss`): no regular expression, and a few times faster on every cell.
  */
-function fixedLayout(pattern: string): DatePattern['match'] | undefined {
+function fixedLayout(
+  pattern: string,
+): { match: DatePattern['match']; layout: FixedLayout | undefined } | undefined {
   const WIDTH: Record<string, keyof DateParts> = {
     yyyy: 'year',
     MM: 'month',
@@ -144,7 +244,22 @@ function fixedLayout(pattern: string): DatePattern['match'] | undefined {
     }
   }
   const length = at;
-  return (text) => {
+  const where = (field: keyof DateParts) => slots.find((s) => s.field === field)?.at ?? -1;
+  // A field written twice (the last one counts in match) gets no layout: readers of it stay on match.
+  const repeated = new Set(slots.map((s) => s.field)).size !== slots.length;
+  const layout: FixedLayout | undefined = repeated
+    ? undefined
+    : {
+        length,
+        literals: Int32Array.from(literals.flatMap((l) => [l.at, l.code])),
+        year: where('year'),
+        month: where('month'),
+        day: where('day'),
+        hour: where('hour'),
+        minute: where('minute'),
+        second: where('second'),
+      };
+  const match: DatePattern['match'] = (text) => {
     if (text.length !== length) return undefined;
     for (const l of literals) if (text.charCodeAt(l.at) !== l.code) return undefined;
     const parts: DateParts = {
@@ -164,6 +279,7 @@ function fixedLayout(pattern: string): DatePattern['match'] | undefined {
     }
     return parts;
   };
+  return { match, layout };
 }
 
 /**
@@ -223,9 +339,20 @@ function digits(t: string, at: number, n: number): number {
 
 /** True when the parts name a real calendar date and time (no 2 月 30 日, no 24:00). */
 export function validParts(p: DateParts): boolean {
-  if (p.month < 1 || p.month > 12 || p.day < 1) return false;
-  if (p.day > daysInMonth(p.year, p.month)) return false;
-  return p.hour <= 23 && p.minute <= 59 && p.second <= 59;
+  return validFields(p.year, p.month, p.day, p.hour, p.minute, p.second);
+}
+
+function validFields(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day > daysInMonth(year, month)) return false;
+  return hour <= 23 && minute <= 59 && second <= 59;
 }
 
 export function daysInMonth(year: number, month: number): number {

@@ -2,7 +2,25 @@
 // beyond 2^53 become bigint, decimals stay exact strings (Decimal), dates and date-times keep their
 // precision and never pass through a JS Date.
 import { DateOnly, Decimal, type FerryValue, Timestamp } from '@ferry/sdk/changes';
-import { compileDatePattern, type DateParts, matchIso, validParts } from './date-pattern.js';
+import {
+  compileDatePattern,
+  DAY,
+  type DateParts,
+  fieldScratch,
+  HOUR,
+  INVALID,
+  MINUTE,
+  MONTH,
+  matchIso,
+  NO_MATCH,
+  readFixed,
+  readIsoPlain,
+  SECOND,
+  VALID,
+  validParts,
+  YEAR,
+} from './date-pattern.js';
+import { isoDateText, isoDateTimeText } from './iso-text.js';
 import { zoneOffsetResolver } from './zone.js';
 
 /** The column types a file resource declares. */
@@ -56,22 +74,33 @@ export function createValueChecker(options: ValueParserOptions): ValueChecker {
       return () => undefined;
     case 'integer': {
       const commas = format?.includes(',') ?? false;
-      return (raw) =>
+      const checkInteger: ValueChecker = (raw) =>
         INTEGER.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw);
+      return checkInteger;
     }
     case 'decimal': {
       const commas = format?.includes(',') ?? false;
-      return (raw) =>
+      const checkDecimal: ValueChecker = (raw) =>
         SIMPLE_DECIMAL.test(commas ? raw.trim().replaceAll(',', '') : raw.trim()) ? undefined : viaParse(raw);
+      return checkDecimal;
     }
     case 'date':
     case 'datetime': {
       const pattern = format ? compileDatePattern(format) : undefined;
-      return (raw) => {
+      const fixed = pattern?.fixed;
+      const f = fieldScratch();
+      const checkDate: ValueChecker = (raw) => {
         const t = raw.trim();
+        // The common layouts without building parts; the same answer as the general path below.
+        const r = fixed ? readFixed(fixed, t, f) : NO_MATCH;
+        if (r === VALID) return undefined;
+        if (r === NO_MATCH && (pattern === undefined || fixed) && readIsoPlain(t, f) === VALID)
+          return undefined;
+        if (r === INVALID) return viaParse(raw);
         const p = pattern?.match(t) ?? matchIso(t);
         return p && validParts(p) ? undefined : viaParse(raw);
       };
+      return checkDate;
     }
     default:
       return viaParse;
@@ -92,15 +121,16 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
       return options.trim ? (t) => t.trim() : (t) => t;
     case 'integer': {
       const commas = format?.includes(',') ?? false;
-      return (raw) => {
+      const parseInteger: ValueParser = (raw) => {
         const t = commas ? raw.trim().replaceAll(',', '') : raw.trim();
         if (!INTEGER.test(t)) throw new ValueError(`"${clip(raw)}" is not an integer`);
         return integerValue(t);
       };
+      return parseInteger;
     }
     case 'decimal': {
       const commas = format?.includes(',') ?? false;
-      return (raw) => {
+      const parseDecimal: ValueParser = (raw) => {
         const t = commas ? raw.trim().replaceAll(',', '') : raw.trim();
         // Plain digits need no rewriting: Decimal's constructor normalizes them.
         if (PLAIN_DECIMAL.test(t)) return new Decimal(t);
@@ -108,28 +138,59 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
         if (plain === undefined) throw new ValueError(`"${clip(raw)}" is not a decimal number`);
         return new Decimal(plain);
       };
+      return parseDecimal;
     }
     case 'date': {
       const pattern = format ? compileDatePattern(format) : undefined;
-      return (raw) => {
+      const fixed = pattern?.fixed;
+      const f = fieldScratch();
+      const parseDate: ValueParser = (raw) => {
         const t = raw.trim();
+        // Fast paths (a fixed layout, plain ISO) copy the digits as written: their fields have the width
+        // pad() gives. A fixed layout that reads an impossible date falls to the error below.
+        if (fixed) {
+          const r = readFixed(fixed, t, f);
+          if (r === VALID) return new DateOnly(isoDateText(t, fixed.year, fixed.month, fixed.day));
+          if (r === NO_MATCH && readIsoPlain(t, f) === VALID) return new DateOnly(isoDateText(t, 0, 5, 8));
+        } else if (!pattern && readIsoPlain(t, f) === VALID) return new DateOnly(isoDateText(t, 0, 5, 8));
         const p = pattern?.match(t) ?? matchIso(t);
         if (!p || !validParts(p))
           throw new ValueError(`"${clip(raw)}" is not a date${format ? ` (${format})` : ''}`);
         return new DateOnly(`${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}`);
       };
+      return parseDate;
     }
     case 'datetime': {
       const pattern = format ? compileDatePattern(format) : undefined;
+      const fixed = pattern?.fixed;
       const offsetOf = options.zone ? zoneOffsetResolver(options.zone) : undefined;
-      return (raw) => {
+      const f = fieldScratch();
+      const zoneOf = () =>
+        offsetOf ? offsetOf(f[YEAR]!, f[MONTH]!, f[DAY]!, f[HOUR]!, f[MINUTE]!, f[SECOND]!) : '';
+      const parseDateTime: ValueParser = (raw) => {
         const t = raw.trim();
+        // Fast paths without parts, building the text isoOf() would: fixed layouts have no fraction or
+        // offset, and their fields have pad()'s width (absent time fields are 00).
+        const r = fixed ? readFixed(fixed, t, f) : NO_MATCH;
+        if (r === VALID) {
+          const x = fixed!;
+          return new Timestamp(
+            isoDateTimeText(t, x.year, x.month, x.day, x.hour, x.minute, x.second, zoneOf()),
+          );
+        }
+        if (r === NO_MATCH && (pattern === undefined || fixed) && readIsoPlain(t, f) === VALID) {
+          const time = t.length === 19;
+          return new Timestamp(
+            isoDateTimeText(t, 0, 5, 8, time ? 11 : -1, time ? 14 : -1, time ? 17 : -1, zoneOf()),
+          );
+        }
         const byPattern = pattern?.match(t);
         const p = byPattern ?? matchIso(t);
         if (!p || !validParts(p)) {
           throw new ValueError(`"${clip(raw)}" is not a date-time${format ? ` (${format})` : ''}`);
         }
-        const offset = p.offset || (offsetOf ? offsetOf(p) : '');
+        const offset =
+          p.offset || (offsetOf ? offsetOf(p.year, p.month, p.day, p.hour, p.minute, p.second) : '');
         // Text already in ISO layout (`2026-11-26 08:00:00[.123]`) only needs its separator changed.
         if (
           !byPattern &&
@@ -141,6 +202,7 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
         }
         return new Timestamp(isoOf(p, offset));
       };
+      return parseDateTime;
     }
     case 'boolean': {
       let yes = TRUE_WORDS;
@@ -152,7 +214,7 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
         yes = new Set([t.toLowerCase()]);
         no = new Set([f.toLowerCase()]);
       }
-      return (raw) => {
+      const parseBoolean: ValueParser = (raw) => {
         if (yes.has(raw)) return true;
         if (no.has(raw)) return false;
         const t = raw.trim().toLowerCase();
@@ -160,18 +222,20 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
         if (no.has(t)) return false;
         throw new ValueError(`"${clip(raw)}" is not a boolean`);
       };
+      return parseBoolean;
     }
     case 'binary': {
       const enc = format ?? 'base64';
       if (enc !== 'base64' && enc !== 'hex')
         throw new TypeError(`binary format "${enc}" must be "base64" or "hex"`);
       const re = enc === 'hex' ? /^(?:[0-9a-fA-F]{2})*$/ : /^[A-Za-z0-9+/]*={0,2}$/;
-      return (raw) => {
+      const parseBinary: ValueParser = (raw) => {
         const t = raw.trim();
         if (!re.test(t) || (enc === 'base64' && t.length % 4 !== 0))
           throw new ValueError(`"${clip(raw)}" is not ${enc}`);
         return new Uint8Array(Buffer.from(t, enc));
       };
+      return parseBinary;
     }
   }
 }

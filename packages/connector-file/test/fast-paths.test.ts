@@ -1,0 +1,196 @@
+// The per-cell fast paths (fixed date layouts, plain ISO 8601, integer keys, compiled row objects) must give
+// exactly what the general path gives: same values, same errors. These tests compare them with a reference
+// built from the general pieces on many generated cells, valid and not.
+import { DateOnly, encodeValue, type FerryValue, Timestamp } from '@ferry/sdk/changes';
+import { describe, expect, it } from 'vitest';
+import { parseResourceConfig } from '../src/index.js';
+import { encodeRawRow } from '../src/rows/raw-row-codec.js';
+import { RowMapper, rowMaker } from '../src/rows/row-mapper.js';
+import { compileDatePattern, type DateParts, matchIso, validParts } from '../src/values/date-pattern.js';
+import { createValueChecker, createValueParser } from '../src/values/parse-value.js';
+import { zoneOffsetResolver } from '../src/values/zone.js';
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+/** The general path: the pattern's match (else ISO 8601), validParts, then text from the parts. */
+function reference(type: 'date' | 'datetime', format: string | undefined, zone: string | undefined) {
+  const pattern = format ? compileDatePattern(format) : undefined;
+  const offsetOf = zone ? zoneOffsetResolver(zone) : undefined;
+  return (raw: string): FerryValue => {
+    const t = raw.trim();
+    const p: DateParts | undefined = pattern?.match(t) ?? matchIso(t);
+    if (!p || !validParts(p)) throw new Error('invalid');
+    const date = `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}`;
+    if (type === 'date') return new DateOnly(date);
+    const offset = p.offset || (offsetOf ? offsetOf(p.year, p.month, p.day, p.hour, p.minute, p.second) : '');
+    const time = `${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}${p.fraction ? `.${p.fraction}` : ''}`;
+    return new Timestamp(`${date}T${time}${offset}`);
+  };
+}
+
+/** Cells around the shapes the fast paths read: right and wrong lengths, separators, digits and ranges. */
+function cells(seed: number, count: number): string[] {
+  let s = seed;
+  const rnd = (n: number) => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return (s >>> 8) % n;
+  };
+  const out: string[] = [];
+  // Mostly in range, sometimes not.
+  const two = (max: number, min = 0) => pad(rnd(8) === 0 ? rnd(100) : min + rnd(max - min + 1), 2);
+  for (let i = 0; i < count; i++) {
+    const y = pad(rnd(8) === 0 ? rnd(10000) : 1900 + rnd(200), 4);
+    const [mo, d, h, mi, se] = [two(12, 1), two(31, 1), two(23), two(59), two(59)];
+    const sep = '/-. T'[rnd(5)]!;
+    const forms = [
+      `${y}/${mo}/${d}`,
+      `${y}-${mo}-${d}`,
+      `${y}${mo}${d}`,
+      `${y}${mo}${d}${h}${mi}${se}`,
+      `${y}${mo}${d}${h}${mi}`,
+      `${y}-${mo}-${d} ${h}:${mi}:${se}`,
+      `${y}-${mo}-${d}T${h}:${mi}:${se}`,
+      `${y}-${mo}-${d}${sep}${h}:${mi}:${se}`,
+      `${y}-${mo}-${d} ${h}:${mi}`,
+      `${y}-${mo}-${d} ${h}:${mi}:${se}.${pad(rnd(1000), 3)}`,
+      `${y}-${mo}-${d}T${h}:${mi}:${se}+08:00`,
+      `${y}-${mo}-${d}T${h}:${mi}:${se}Z`,
+      ` ${y}-${mo}-${d} `,
+      `${y}/${mo}/${d}x`,
+      `${y}-${mo}-${d}`.replace(/\d/, 'x'),
+      `${y}${mo}${d}`.slice(1),
+    ];
+    out.push(forms[rnd(forms.length)]!);
+  }
+  return out;
+}
+
+function outcome(f: (t: string) => FerryValue, t: string): string {
+  try {
+    return JSON.stringify(encodeValue(f(t)));
+  } catch {
+    return 'error';
+  }
+}
+
+describe('fast paths agree with the general path', () => {
+  const cases: Array<['date' | 'datetime', string | undefined, string | undefined]> = [
+    ['date', 'yyyy/MM/dd', undefined],
+    ['date', 'yyyyMMdd', undefined],
+    ['date', undefined, undefined],
+    ['date', "yyyy'年'M'月'd'日'", undefined],
+    ['date', 'yyyy-MM-dd HH:mm', undefined],
+    ['datetime', undefined, undefined],
+    ['datetime', undefined, 'Asia/Shanghai'],
+    ['datetime', undefined, '+08:00'],
+    ['datetime', undefined, 'UTC'],
+    ['datetime', 'yyyyMMddHHmmss', 'Asia/Shanghai'],
+    ['datetime', 'yyyyMMddHHmm', '-05:30'],
+    ['datetime', 'yyyy/MM/dd', undefined],
+    ['datetime', 'yyyy-dd-MM HH:mm:ss', 'Asia/Shanghai'],
+    ['datetime', 'yyyy-MM-dd HH:mm:ss.SSS', undefined],
+  ];
+  for (const [type, format, zone] of cases) {
+    it(`${type} ${format ?? '(ISO)'} ${zone ?? '(local)'}`, () => {
+      const parse = createValueParser({ type, format, zone });
+      const check = createValueChecker({ type, format, zone });
+      const ref = reference(type, format, zone);
+      let valid = 0;
+      const all = cells(format?.length ?? 7, 4000);
+      for (const t of all) {
+        const want = outcome(ref, t);
+        expect(outcome(parse, t), t).toBe(want);
+        expect(check(t) === undefined, t).toBe(want !== 'error');
+        if (want !== 'error') valid++;
+      }
+      // Both kinds are exercised.
+      expect(valid).toBeGreaterThan(50);
+      expect(valid).toBeLessThan(all.length - 50);
+    });
+  }
+
+  it('keeps the messages of bad dates and date-times', () => {
+    expect(() => createValueParser({ type: 'date', format: 'yyyy/MM/dd' })('2026/02/30')).toThrow(
+      '"2026/02/30" is not a date (yyyy/MM/dd)',
+    );
+    expect(() => createValueParser({ type: 'datetime' })('2026-11-26 24:00:00')).toThrow(
+      '"2026-11-26 24:00:00" is not a date-time',
+    );
+    expect(createValueChecker({ type: 'date', format: 'yyyyMMdd' })('20260230')).toBe(
+      '"20260230" is not a date (yyyyMMdd)',
+    );
+  });
+
+  it('reads summer time of a zone on the ISO fast path', () => {
+    const cst = createValueParser({ type: 'datetime', zone: 'Asia/Shanghai' });
+    expect(cst('1988-07-01 12:00:00')).toEqual(new Timestamp('1988-07-01T12:00:00+09:00'));
+    expect(cst('1988-12-01 12:00:00')).toEqual(new Timestamp('1988-12-01T12:00:00+08:00'));
+    expect(cst('1988-07-01')).toEqual(new Timestamp('1988-07-01T00:00:00+09:00'));
+  });
+});
+
+describe('row mapper shortcuts', () => {
+  const config = parseResourceConfig({
+    resource: 'R',
+    format: 'csv',
+    columns: {
+      编号: { name: 'id', type: 'integer' },
+      区: { name: 'area', type: 'string' },
+      日期: { name: 'day', type: 'date', format: 'yyyy/MM/dd' },
+    },
+    key: ['id', 'area'],
+  });
+
+  it('writes integer keys as JSON.stringify of their encoded values', () => {
+    const m = new RowMapper(config, 'f.csv');
+    m.bindHeader(['编号', '区', '日期'], 1);
+    for (const id of [
+      '7',
+      '007',
+      '+5',
+      '-0',
+      ' 42 ',
+      '123456789012345',
+      '9007199254740993',
+      '-12345678901234567890',
+    ]) {
+      const parsed = createValueParser({ type: 'integer' })(id);
+      expect(m.check([id, '东城"区', null], { line: 2 }), id).toBe(
+        JSON.stringify([encodeValue(parsed), '东城"区']),
+      );
+    }
+    expect(m.check(['1.5', 'a', null], { line: 3 })).toMatchObject({
+      reason: 'type',
+      line: 3,
+      column: { name: '编号', index: 1 },
+    });
+    expect(m.check(['1', 'a', '2026/13/01'], { line: 4 })).toMatchObject({
+      reason: 'type',
+      column: { name: '日期', index: 3 },
+    });
+  });
+
+  it('builds the same typed row from stored text as from raw cells', () => {
+    const m = new RowMapper(config, 'f.csv');
+    for (const raw of [
+      ['1', '东城', '2026/11/26'],
+      ['2', null, null],
+      ['3', 'a\ud800b', '1999/01/31'],
+    ]) {
+      const text = encodeRawRow(raw, true);
+      expect(m.recordOf(text)).toEqual(m.toRecord(raw));
+    }
+  });
+
+  it('compiles row objects, keeping __proto__ an ordinary column', () => {
+    expect(rowMaker(['a', 'b"c', '1', 'd\u2028'])([1, 'x', null, true])).toEqual({
+      a: 1,
+      'b"c': 'x',
+      1: null,
+      'd\u2028': true,
+    });
+    const odd = rowMaker(['__proto__', 'x'])([{ polluted: true }, 2]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(odd.x).toBe(2);
+  });
+});
