@@ -33,6 +33,8 @@ export class FrameWriter {
     private readonly suite: Suite,
     contentKey: Uint8Array,
     private readonly signer: PrivateKey,
+    /** zlib level when the header says deflate. */
+    private readonly deflateLevel = 6,
   ) {
     this.headerBytes = encodeHeader(header);
     this.headerDigest = createHash(suite.hash).update(this.headerBytes).digest();
@@ -99,7 +101,9 @@ export class FrameWriter {
     if (this.finished) throw new Error('frame already finished');
     if (content.length === 0) throw new Error('empty data segments are not written');
     this.contentHash.update(content);
-    return this.header.content.compression === 'deflate' ? deflateRawSync(content) : content;
+    return this.header.content.compression === 'deflate'
+      ? deflateRawSync(content, { level: this.deflateLevel })
+      : content;
   }
 
   private sealedSegmentLength(plain: Uint8Array): number {

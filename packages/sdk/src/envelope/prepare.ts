@@ -29,6 +29,11 @@ export interface SealOptions {
   /** Compression before encryption. Default `deflate`. */
   compression?: 'deflate' | 'none';
   /**
+   * zlib level of the deflate compression, 1 (fastest) to 9 (smallest). Default 6 (zlib's default). Level 1
+   * takes about half the CPU of 6 for envelopes some 5% larger; any level opens the same way.
+   */
+  compressionLevel?: number;
+  /**
    * Uncompressed content bytes per segment, 1 KiB to 16 MiB. Default: `sealStream` 64 KiB; `seal` the content's
    * size rounded up to a power of two, at least 64 KiB and at most 1 MiB (so content up to 1 MiB is one segment).
    */
@@ -102,6 +107,16 @@ export function prepareSeal(
       'FERRY_INVALID_ARGUMENT',
       'stream.epoch and stream.seq must be safe non-negative integers',
     );
+  }
+  if (
+    options.compressionLevel !== undefined &&
+    (!Number.isInteger(options.compressionLevel) ||
+      options.compressionLevel < 1 ||
+      options.compressionLevel > 9)
+  ) {
+    throw new FerryError('FERRY_INVALID_ARGUMENT', 'compressionLevel must be an integer from 1 to 9', {
+      location: { field: 'compressionLevel' },
+    });
   }
   const segment = options.segmentSize ?? defaultSegmentSize(content.length);
   if (!Number.isInteger(segment) || segment < MIN_SEGMENT_SIZE || segment > MAX_SEGMENT_SIZE) {

@@ -36,7 +36,13 @@ export async function* sealStream(
     type: 'application/octet-stream',
     rows: options.rows ?? null,
   });
-  const writer = new FrameWriter(header, suite, contentKey, options.from.privateKey);
+  const writer = new FrameWriter(
+    header,
+    suite,
+    contentKey,
+    options.from.privateKey,
+    options.compressionLevel,
+  );
   yield writer.start();
   const size = header.content.segment;
   const pending = Buffer.allocUnsafe(size);

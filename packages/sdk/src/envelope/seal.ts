@@ -38,5 +38,7 @@ export async function seal(options: SealOptions & SealContent): Promise<Uint8Arr
     throw new FerryError('FERRY_INVALID_ARGUMENT', 'seal needs `rows` (an array) or `bytes` (a Uint8Array)');
   }
   const { header, suite, contentKey } = prepareSeal(options, { type, rows, length: content.length });
-  return new FrameWriter(header, suite, contentKey, options.from.privateKey).whole(content);
+  return new FrameWriter(header, suite, contentKey, options.from.privateKey, options.compressionLevel).whole(
+    content,
+  );
 }
