@@ -24,16 +24,27 @@ export interface BatchMeta {
   frameBytes: number;
 }
 
-export function encodeBatchFile(meta: Omit<BatchMeta, 'sha256' | 'frameBytes'>, frame: Uint8Array): Buffer {
+/** The head of a batch file (magic, length, JSON description) for `frame`, and the description itself. */
+export function encodeBatchHead(
+  meta: Omit<BatchMeta, 'sha256' | 'frameBytes'>,
+  frame: Uint8Array,
+): { head: Buffer; meta: BatchMeta } {
   const full: BatchMeta = {
     ...meta,
     sha256: createHash('sha256').update(frame).digest('hex'),
     frameBytes: frame.length,
   };
   const json = Buffer.from(JSON.stringify(full), 'utf8');
-  const len = Buffer.allocUnsafe(4);
-  len.writeUInt32BE(json.length, 0);
-  return Buffer.concat([MAGIC, len, json, frame]);
+  const head = Buffer.allocUnsafe(MAGIC.length + 4 + json.length);
+  MAGIC.copy(head, 0);
+  head.writeUInt32BE(json.length, MAGIC.length);
+  json.copy(head, MAGIC.length + 4);
+  return { head, meta: full };
+}
+
+/** A whole batch file: its head, then the frame. */
+export function encodeBatchFile(meta: Omit<BatchMeta, 'sha256' | 'frameBytes'>, frame: Uint8Array): Buffer {
+  return Buffer.concat([encodeBatchHead(meta, frame).head, frame]);
 }
 
 export function decodeBatchMeta(head: Buffer, file: string): { meta: BatchMeta; frameOffset: number } {

@@ -5,7 +5,7 @@ import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, unli
 import { join } from 'node:path';
 import { FerryError } from '../../errors/index.js';
 import { syncDirectory, writeFileDurable } from '../durable-fs.js';
-import { type BatchMeta, checkFrame, decodeBatchMeta, encodeBatchFile } from './batch-file.js';
+import { type BatchMeta, checkFrame, decodeBatchMeta, encodeBatchHead } from './batch-file.js';
 import { acquireLock } from './lock.js';
 
 /** Options for {@link Outbox.open}. */
@@ -405,16 +405,13 @@ export class Outbox {
         snapshot: request.snapshot ?? null,
         createdAt: Date.now(),
       };
-      const bytes = encodeBatchFile(meta, sealed.frame);
+      const { head, meta: stored } = encodeBatchHead(meta, sealed.frame);
       const file = join(state.dir, 'batches', batchName(epoch, seq));
-      await this.writeBatch(state, file, bytes);
-      const pending: PendingBatch = {
-        ...decodeBatchMeta(bytes, file).meta,
-        file,
-        fileBytes: bytes.length,
-      };
+      await this.writeBatch(state, file, head, sealed.frame);
+      const fileBytes = head.length + sealed.frame.length;
+      const pending: PendingBatch = { ...stored, file, fileBytes };
       state.pending.push(pending);
-      this.totalBytes += bytes.length;
+      this.totalBytes += fileBytes;
       if (this.frameBytes + sealed.frame.length <= this.options.frameCacheBytes) {
         this.frames.set(file, sealed.frame);
         this.frameBytes += sealed.frame.length;
@@ -424,11 +421,18 @@ export class Outbox {
   }
 
   // writeFileDurable with the batch directory kept open: temp file, fsync, rename, fsync of the directory.
-  private async writeBatch(state: StreamState, file: string, bytes: Uint8Array): Promise<void> {
+  // The head and the frame go out in one writev, without joining them in memory first.
+  private async writeBatch(state: StreamState, file: string, head: Buffer, frame: Uint8Array): Promise<void> {
     const tmp = `${file}.${process.pid}.tmp`;
     const handle = await open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(bytes);
+      const total = head.length + frame.length;
+      let done = (await handle.writev([head, frame], 0)).bytesWritten;
+      // A short write (rare, for regular files) continues where it stopped.
+      while (done < total) {
+        const rest = done < head.length ? [head.subarray(done), frame] : [frame.subarray(done - head.length)];
+        done += (await handle.writev(rest, done)).bytesWritten;
+      }
       await handle.sync();
     } catch (err) {
       await handle.close().catch(() => {});
