@@ -31,6 +31,8 @@ const HEX = ascii('0123456789abcdef');
 /** Strings longer than this are escaped by JSON.stringify and written by the native UTF-8 encoder. */
 const LONG_STRING = 1024;
 
+const hasOwn = (o: object, k: string): boolean => Object.hasOwn(o, k);
+
 /** `"name":` as bytes, per column name; the names of a table repeat on every row. */
 const keyCache = new Map<string, Uint8Array>();
 
@@ -217,12 +219,15 @@ export class JsonWriter {
    * which repeat on every row (not the keys of a JSON column's objects, which may be anything).
    */
   record(record: FerryRecord, cacheKeys = true): void {
-    const keys = Object.keys(record);
+    // Object.entries throws for null and lists a string's characters: the reference decides those.
+    if (typeof record !== 'object' || record === null) throw DEFER;
     this.reserve(1);
     this.buf[this.pos++] = 0x7b;
     let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    // for…in with an own-property check visits what Object.keys lists, in its order, without allocating
+    // the array (V8 walks its cache of the object's keys).
+    for (const k in record) {
+      if (!hasOwn(record, k)) continue;
       // encodeRecord assigns `out[k] = …`: for `__proto__` that sets the prototype, and the key is not written.
       if (k === '__proto__') continue;
       if (first) first = false;

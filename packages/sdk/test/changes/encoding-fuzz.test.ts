@@ -317,9 +317,14 @@ describe('change encoding: fast path against the reference', () => {
   it('leaves unusual input to the reference and reports the same errors', () => {
     const hacked = new Decimal('1');
     (hacked as { value: unknown }).value = 15; // not a string: the reference writes a number
+    const inherited = Object.create({ inherited: 1 }) as FerryRecord;
+    inherited.own = 2;
+    Object.defineProperty(inherited, 'hidden', { value: 3, enumerable: false });
     const odd: Change[] = [
       { op: 'upsert', key: { id: 1 }, row: { d: hacked } },
       { op: 'delete', key: { id: 1 }, position: 42 as unknown as string },
+      { op: 'delete', key: 'ab' as unknown as FerryRecord },
+      { op: 'upsert', key: { id: 1 }, row: inherited },
     ];
     for (const c of odd) expect(encodeChangeLine(c)).toBe(refLine(c));
     expect(Buffer.from(encodeChanges(odd)).toString('utf8')).toBe(odd.map(refLine).join(''));

@@ -26,8 +26,6 @@ export function parseSqlTimestamp(text: string, scale?: number): Timestamp | und
     !isDigit(text.charCodeAt(18))
   )
     return undefined;
-  // The text is put together from as few pieces as possible: every piece is a string to allocate and,
-  // later, to flatten.
   let i = 19;
   let digits = 0;
   if (text.charCodeAt(19) === 46) {
@@ -37,41 +35,56 @@ export function parseSqlTimestamp(text: string, scale?: number): Timestamp | und
   }
   if (digits > 9) return undefined;
   const width = scale !== undefined && scale > digits ? Math.min(scale, 9) : digits;
+  // The ISO text is written into a scratch buffer and made a string in one piece: strings put together from
+  // slices are ropes, several objects each that survive with the row and are flattened when encoded.
+  const out = isoScratch;
+  for (let k = 0; k < 19; k++) out[k] = text.charCodeAt(k);
+  out[10] = 84; // T
+  let p = 19;
   // A `.` without digits is dropped (unless padding brings digits).
-  const head =
-    sep === 84
-      ? text.slice(0, digits > 0 ? i : 19)
-      : `${text.slice(0, 10)}T${text.slice(11, digits > 0 ? i : 19)}`;
-  const pad = digits > 0 ? ZEROS[width - digits]! : width > 0 ? POINT_ZEROS[width]! : '';
-  let zone: string;
+  if (width > 0) {
+    out[p++] = 46;
+    for (let k = 20; k < i; k++) out[p++] = text.charCodeAt(k);
+    for (let k = digits; k < width; k++) out[p++] = 48;
+  }
   const rest = text.length - i;
-  if (rest === 0) zone = '';
-  else {
+  if (rest > 0) {
     const sign = text.charCodeAt(i);
-    if (sign === 90 && rest === 1) zone = 'Z';
+    if (sign === 90 && rest === 1) out[p++] = 90;
     else if (
       (sign !== 43 && sign !== 45) ||
       !isDigit(text.charCodeAt(i + 1)) ||
       !isDigit(text.charCodeAt(i + 2))
     )
       return undefined;
-    else if (rest === 3) zone = `${text.slice(i)}:00`;
-    else if (rest === 5 && isDigit(text.charCodeAt(i + 3)) && isDigit(text.charCodeAt(i + 4)))
-      zone = `${text.slice(i, i + 3)}:${text.slice(i + 3)}`;
-    else if (
-      rest === 6 &&
-      text.charCodeAt(i + 3) === 58 &&
-      isDigit(text.charCodeAt(i + 4)) &&
-      isDigit(text.charCodeAt(i + 5))
-    )
-      zone = text.slice(i);
-    else return undefined;
+    else {
+      out[p++] = sign;
+      out[p++] = text.charCodeAt(i + 1);
+      out[p++] = text.charCodeAt(i + 2);
+      out[p++] = 58; // :
+      if (rest === 3) {
+        out[p++] = 48;
+        out[p++] = 48;
+      } else {
+        // `+0530` or `+05:30`
+        const m = rest === 5 ? i + 3 : rest === 6 && text.charCodeAt(i + 3) === 58 ? i + 4 : -1;
+        if (m < 0 || !isDigit(text.charCodeAt(m)) || !isDigit(text.charCodeAt(m + 1))) return undefined;
+        out[p++] = text.charCodeAt(m);
+        out[p++] = text.charCodeAt(m + 1);
+      }
+    }
   }
-  return timestampOfCheckedIso(`${head}${pad}${zone}`);
+  return timestampOfCheckedIso(latin1(out, p));
 }
 
-const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000'];
-const POINT_ZEROS = ZEROS.map((z) => `.${z}`);
+/** Where parseSqlTimestamp writes the ISO text (at most 35 characters). */
+const isoScratch = Buffer.allocUnsafeSlow(64);
+type Latin1Slicing = Buffer & { latin1Slice?(start: number, end: number): string };
+/** `buf.toString('latin1', 0, end)`, through Node's `latin1Slice` when present (it skips the encoding switch). */
+const latin1: (buf: Buffer, end: number) => string =
+  typeof (isoScratch as Latin1Slicing).latin1Slice === 'function'
+    ? (buf, end) => (buf as Latin1Slicing).latin1Slice!(0, end)
+    : (buf, end) => buf.toString('latin1', 0, end);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
