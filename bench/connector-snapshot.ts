@@ -1,25 +1,35 @@
-// PostgreSQL connector throughput and memory: snapshot and incremental (timestamp) capture of a generated
-// table into a sink that encodes every batch as NDJSON (encodeChanges), beside the raw driver read of the
-// same table (pg + pg-query-stream, a streamed SELECT *) measured in the same run.
+// PostgreSQL connector throughput and memory (issue #5): snapshot and incremental (timestamp) capture of a
+// generated table by runConnector with @ferry/connector-postgres into the real sync path — FerryClient's sink
+// (encode, seal, durable outbox) and delivery over loopback HTTP to a real hub (createHub, SQLite file, run in
+// this process) — timed until the hub has applied every row (drain(): every batch acknowledged by a verified
+// receipt; the hub's table is counted afterwards), beside the raw driver read of the same table (pg +
+// pg-query-stream, a streamed SELECT *) measured in the same run, interleaved. Target: snapshot → hub ≥ 60%
+// of raw; the connector process's peak RSS flat from 100k to 1M rows.
+// Diagnostics beside: the snapshot into a sink that only encodes (encodeChanges), and into one that does not.
 //
-// Run: pnpm bench:connector                                   (builds first; 1,000,000 rows)
-//      node --import tsx bench/connector-snapshot.ts --rows 100000   (quick run; needs packages/sdk built)
-//      options: --rows N, --batch N (rows per chunk, default 10000), --rounds N, --url postgres://…
+// Run: pnpm bench:connector                                   (1,000,000 rows)
+//      node --import tsx bench/connector-snapshot.ts --rows 100000   (quick run)
+//      options: --rows N, --batch N (rows per chunk and envelope, default 10000), --rounds N,
+//               --url postgres://…, --no-hub (diagnostic contenders only), --profile DIR (CPU profiles of
+//               the children; add --cpu-prof to this process for the hub's)
 //
-// Each measurement runs in a fresh child process; peak RSS is the child's high-water mark (getrusage
-// maxrss), Node and tsx included. Throughput is rows / wall-clock seconds; CPU seconds of the Node process
-// are shown beside (the server's work is the same for both contenders).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Each measurement runs in a fresh child process (the connector daemon's part); peak RSS is the child's
+// high-water mark (getrusage maxrss, Node and tsx included). Throughput is rows / wall-clock seconds; CPU
+// seconds of the child (and of this process, i.e. the hub, for the hub contenders) are shown beside.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { CatalogEntry } from '@ferry/sdk';
 import { encodeChanges } from '@ferry/sdk/changes';
 import type { ChangeBatch, ChangeSink } from '@ferry/sdk/connector';
-import { runConnector } from '@ferry/sdk/connector';
+import { ConnectorMetrics, runConnector } from '@ferry/sdk/connector';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { postgres } from '../packages/connector-postgres/src/index.js';
+import type { BenchHub, BenchPki } from './support/platform.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -29,7 +39,11 @@ const batch = Number(args.get('batch') ?? 10_000);
 const url =
   args.get('url') ?? process.env.FERRY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const table = `ferry_bench_snapshot_${rows}`;
+const withHub = !process.argv.includes('--no-hub');
 const SNAPSHOT_TARGET = 0.6;
+const RESOURCE = '101001/000001';
+/** Rows captured when the connector's memory is noted a first time (the issue's 100k mark). */
+const MARK = 100_000;
 
 interface Result {
   rows: number;
@@ -37,6 +51,25 @@ interface Result {
   cpuS: number;
   maxRssMb: number;
   bytes?: number;
+  /** Hub contenders: seconds until runConnector returned (everything in the outbox). */
+  captureS?: number;
+  /** Hub contenders: the child's peak RSS when MARK rows had been captured. */
+  markRssMb?: number;
+  /** Hub contenders: seconds spent in the sink's write (encode, seal, durable outbox append). */
+  writeS?: number;
+  /** Hub contenders: CPU seconds of this process (the hub) during the run. */
+  hubCpuS?: number;
+  /** Hub contenders: rows the hub holds afterwards (snapshot), or rows written after the snapshot (incremental). */
+  hubRows?: number;
+}
+
+/** What a hub contender's child is given. */
+interface HubChildConfig {
+  hubUrl: string;
+  storageDir: string;
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 /** Counts rows and NDJSON bytes; keeps only the last cursor per resource. */
@@ -68,11 +101,65 @@ function finish(started: number, cpu: NodeJS.CpuUsage, count: number, bytes?: nu
 
 const tableConfig = {
   table,
-  resource: 'bench/000001',
+  resource: RESOURCE,
   strategy: { kind: 'timestamp' as const, column: 'updated_at', lagMs: 0 },
 };
 
+/**
+ * The connector daemon's work: runConnector from PostgreSQL into FerryClient's sink (seal, outbox), delivery
+ * to the hub; timed from the start of the capture until drain() resolves (the hub applied every batch).
+ */
+async function hubPhase(configFile: string): Promise<Result> {
+  const cfg = JSON.parse(readFileSync(configFile, 'utf8')) as HubChildConfig;
+  const { loadIdentity, TrustStore } = await import('@ferry/sdk');
+  const { FerryClient } = await import('@ferry/sdk/sync');
+  const client = await FerryClient.connect({
+    hubUrl: cfg.hubUrl,
+    identity: loadIdentity({ certificate: cfg.cert, privateKey: cfg.key }),
+    trust: TrustStore.fromPem(cfg.ca),
+    storageDir: cfg.storageDir,
+  });
+  const source = postgres({ connection: url, pool: { max: 3 } });
+  await (await source.db()).query('SELECT 1');
+  const metrics = new ConnectorMetrics();
+  let markRssMb: number | undefined;
+  let writeMs = 0;
+  const sink: ChangeSink = {
+    write: async (b) => {
+      const t = performance.now();
+      await client.sink.write(b);
+      writeMs += performance.now() - t;
+    },
+    cursor: (resource) => client.sink.cursor(resource),
+  };
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await runConnector({
+    source,
+    sink,
+    tables: [tableConfig],
+    batchSize: batch,
+    once: true,
+    maxBatchesPerTurn: 1000,
+    metrics,
+    onEvent: (e) => {
+      if (e.type === 'batch' && markRssMb === undefined && metrics.rowsCaptured >= MARK)
+        markRssMb = process.resourceUsage().maxRSS / 1024;
+    },
+  });
+  const captureS = (performance.now() - started) / 1000;
+  await client.drain(3_600_000);
+  // drain() also returns when a stream stopped on a rejection: then nothing was measured.
+  const left = client.status().streams.filter((st) => st.pendingBatches > 0 || st.stopped);
+  if (left.length > 0) throw new Error(`delivery did not finish: ${JSON.stringify(left)}`);
+  const r = finish(started, cpu, metrics.rowsCaptured);
+  await client.close();
+  await source.close?.();
+  return { ...r, captureS, writeS: writeMs / 1000, ...(markRssMb === undefined ? {} : { markRssMb }) };
+}
+
 async function phase(name: string, cursorFile: string | undefined): Promise<Result> {
+  if (name === 'hub') return hubPhase(cursorFile!);
   if (name === 'raw') {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -105,10 +192,19 @@ async function phase(name: string, cursorFile: string | undefined): Promise<Resu
   return r;
 }
 
-function child(name: string, cursorFile?: string): Result {
-  const out = execFileSync(
+const execFileAsync = promisify(execFile);
+/** `--profile DIR`: every child writes a V8 CPU profile there (run this process with --cpu-prof for the hub's). */
+const profileDir = args.get('profile');
+let profiles = 0;
+
+/** Runs one measurement in a fresh child process (asynchronously: a hub in this process keeps serving). */
+async function child(name: string, cursorFile?: string): Promise<Result> {
+  const { stdout } = await execFileAsync(
     process.execPath,
     [
+      ...(profileDir
+        ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${++profiles}.cpuprofile`]
+        : []),
       '--import',
       'tsx',
       fileURLToPath(import.meta.url),
@@ -122,9 +218,64 @@ function child(name: string, cursorFile?: string): Result {
       url,
       ...(cursorFile ? ['--cursor', cursorFile] : []),
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
-  return JSON.parse(out.trim().split('\n').pop()!) as Result;
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Result;
+}
+
+/** The catalog entry of the generated table: its columns as data items (信息项), `id` the key. */
+const entry = {
+  classification: { category: 'basic', subclass: '01', group: '001' },
+  code: RESOURCE,
+  name: '市场主体基本信息',
+  provider: '某市公安局',
+  providerCode: 'GA01',
+  summary: '基准测试用的信息资源。',
+  format: { type: 'database', detail: 'postgresql table' },
+  dataItems: [
+    { name: 'id', dataType: 'integer', key: true },
+    { name: 'name', dataType: 'text', key: false },
+    { name: 'code', dataType: 'string', length: 32, key: false },
+    { name: 'amount', dataType: 'decimal', precision: 14, scale: 2, key: false },
+    { name: 'born', dataType: 'date', key: false },
+    { name: 'active', dataType: 'boolean', key: false },
+    { name: 'created_at', dataType: 'datetime', key: false },
+    { name: 'updated_at', dataType: 'datetime', key: false },
+  ],
+  share: { type: 'unconditional', methods: ['platform'] },
+  open: { isOpen: false },
+  updateCycle: 'realtime',
+  releaseDate: '2026-01-01',
+  version: 1,
+  secrecy: 'non-classified',
+  level: 'department',
+} as CatalogEntry;
+
+/**
+ * One hub contender: a hub on a fresh SQLite file in this process (or the one given), the connector in a
+ * child, the hub's table counted afterwards. Returns the hub still running, for the incremental capture.
+ */
+async function hubRun(
+  pki: BenchPki,
+  dir: string,
+  round: number,
+  reuse?: { hub: BenchHub; storageDir: string },
+): Promise<{ result: Result; hub: BenchHub; storageDir: string }> {
+  const { startBenchHub } = await import('./support/platform.js');
+  const roundDir = join(dir, `round-${round}`);
+  mkdirSync(roundDir, { recursive: true });
+  const hub = reuse?.hub ?? (await startBenchHub(pki, { sqlite: join(roundDir, 'hub.sqlite') }, entry));
+  const storageDir = reuse?.storageDir ?? join(roundDir, 'sender');
+  const before = reuse ? await hub.rows(RESOURCE) : undefined;
+  const configFile = join(roundDir, 'child.json');
+  const cfg: HubChildConfig = { hubUrl: hub.url, storageDir, ...pki.providerPem };
+  writeFileSync(configFile, JSON.stringify(cfg));
+  const cpu = process.cpuUsage();
+  const result = await child('hub', configFile);
+  const used = process.cpuUsage(cpu);
+  result.hubCpuS = (used.user + used.system) / 1e6;
+  result.hubRows = before ? await hub.rowsAfter(RESOURCE, before) : (await hub.rows(RESOURCE)).count;
+  return { result, hub, storageDir };
 }
 
 async function setup(client: pg.Client): Promise<void> {
@@ -163,17 +314,32 @@ async function main(): Promise<void> {
   const raw: Result[] = [];
   const snap: Result[] = [];
   const bare: Result[] = [];
+  const toHub: Result[] = [];
+  const { benchPki } = await import('./support/platform.js');
+  const pki = benchPki();
+  let lastHub: { hub: BenchHub; storageDir: string } | undefined;
   try {
     for (let i = 0; i < rounds; i++) {
-      // Alternate the order so neither contender always runs on a warmer cache.
+      const hubTurn = async () => {
+        if (!withHub) return;
+        // Only the last round's hub stays up (for the incremental capture); its disk is freed with it.
+        await lastHub?.hub.close();
+        rmSync(join(dir, `round-${i - 1}`), { recursive: true, force: true });
+        const run = await hubRun(pki, dir, i);
+        toHub.push(run.result);
+        lastHub = { hub: run.hub, storageDir: run.storageDir };
+      };
+      // Alternate the order so no contender always runs on a warmer cache.
       if (i % 2 === 0) {
-        raw.push(child('raw'));
-        snap.push(child('snapshot', cursorFile));
-        bare.push(child('snapshot-noencode'));
+        raw.push(await child('raw'));
+        await hubTurn();
+        snap.push(await child('snapshot', cursorFile));
+        bare.push(await child('snapshot-noencode'));
       } else {
-        bare.push(child('snapshot-noencode'));
-        snap.push(child('snapshot', cursorFile));
-        raw.push(child('raw'));
+        bare.push(await child('snapshot-noencode'));
+        snap.push(await child('snapshot', cursorFile));
+        await hubTurn();
+        raw.push(await child('raw'));
       }
     }
     t = performance.now();
@@ -181,35 +347,63 @@ async function main(): Promise<void> {
     const updateS = (performance.now() - t) / 1000;
     // As autovacuum would: without it the index range reads wade through a million dead row versions.
     await client.query(`VACUUM ANALYZE ${table}`);
-    const inc = child('incremental', cursorFile);
+    const inc = await child('incremental', cursorFile);
+    const incHub = lastHub ? (await hubRun(pki, dir, rounds, lastHub)).result : undefined;
     const best = (rs: Result[]) => rs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
     const bRaw = best(raw);
     const bSnap = best(snap);
-    const ratio = rate(bSnap) / rate(bRaw);
+    const bHub = toHub.length > 0 ? best(toHub) : undefined;
     const row = (label: string, r: Result, extra = '') =>
       console.log(
-        `${label.padEnd(34)} ${fmt(rate(r)).padStart(10)} rows/s  ${r.wallS.toFixed(2).padStart(6)} s wall  ${r.cpuS.toFixed(2).padStart(6)} s cpu  peak RSS ${r.maxRssMb.toFixed(0).padStart(4)} MB${extra}`,
+        `${label.padEnd(36)} ${fmt(rate(r)).padStart(10)} rows/s  ${r.wallS.toFixed(2).padStart(6)} s wall  ${r.cpuS.toFixed(2).padStart(6)} s cpu  peak RSS ${r.maxRssMb.toFixed(0).padStart(4)} MB${extra}`,
       );
+    const hubExtra = (r: Result) =>
+      `  (captured in ${r.captureS!.toFixed(2)} s, ${r.writeS!.toFixed(2)} s of it in sink.write; hub CPU ${r.hubCpuS!.toFixed(2)} s${r.markRssMb ? `; RSS at ${fmt(MARK)} rows ${r.markRssMb.toFixed(0)} MB` : ''})`;
     console.log('');
     row('raw pg + pg-query-stream (SELECT *)', bRaw);
+    if (bHub) row('ferry snapshot → hub on loopback', bHub, hubExtra(bHub));
+    if (incHub) row('ferry incremental → hub on loopback', incHub, hubExtra(incHub));
+    console.log('diagnostics:');
     row('ferry snapshot → encodeChanges', bSnap, `  ${(bSnap.bytes! / 1e6).toFixed(0)} MB NDJSON`);
     row('ferry snapshot, sink not encoding', best(bare), '  (the connector alone)');
-    row(`ferry incremental (timestamp)`, inc, `  after UPDATE of all rows (${updateS.toFixed(1)} s)`);
+    row(`ferry incremental → encodeChanges`, inc, `  after UPDATE of all rows (${updateS.toFixed(1)} s)`);
     console.log('');
+    if (bHub) {
+      const ratio = rate(bHub) / rate(bRaw);
+      console.log(
+        `snapshot → hub / raw = ${(ratio * 100).toFixed(0)}%  (target ≥ ${SNAPSHOT_TARGET * 100}%: ${ratio >= SNAPSHOT_TARGET ? 'PASS' : 'MISS'}); connector peak RSS ${bHub.maxRssMb.toFixed(0)} MB at ${fmt(rows)} rows`,
+      );
+    }
     console.log(
-      `snapshot / raw = ${(ratio * 100).toFixed(0)}%  (target ≥ ${SNAPSHOT_TARGET * 100}%: ${ratio >= SNAPSHOT_TARGET ? 'PASS' : 'MISS'})`,
+      `snapshot → encodeChanges / raw = ${((rate(bSnap) / rate(bRaw)) * 100).toFixed(0)}%; without encoding / raw = ${((rate(best(bare)) / rate(bRaw)) * 100).toFixed(0)}%`,
     );
-    console.log(`snapshot without encoding / raw = ${((rate(best(bare)) / rate(bRaw)) * 100).toFixed(0)}%`);
     console.log(
-      `all rounds, rows/s: raw ${raw.map((r) => fmt(rate(r))).join(', ')}; snapshot ${snap.map((r) => fmt(rate(r))).join(', ')}; not encoding ${bare.map((r) => fmt(rate(r))).join(', ')}`,
+      `all rounds, rows/s: raw ${raw.map((r) => fmt(rate(r))).join(', ')}; → hub ${toHub.map((r) => fmt(rate(r))).join(', ')}; → encodeChanges ${snap.map((r) => fmt(rate(r))).join(', ')}; not encoding ${bare.map((r) => fmt(rate(r))).join(', ')}`,
     );
-    if (bSnap.rows !== rows || inc.rows !== rows || bRaw.rows !== rows) {
+    const counts = [
+      ['raw', bRaw.rows],
+      ['snapshot', bSnap.rows],
+      ['incremental', inc.rows],
+      ...toHub.flatMap((r, i) => [
+        [`→ hub round ${i + 1} (captured)`, r.rows],
+        [`→ hub round ${i + 1} (rows at the hub)`, r.hubRows],
+      ]),
+      ...(incHub
+        ? [
+            ['incremental → hub (captured)', incHub.rows],
+            ['incremental → hub (rows the hub rewrote)', incHub.hubRows],
+          ]
+        : []),
+    ] as [string, number][];
+    const wrong = counts.filter(([, n]) => n !== rows);
+    if (wrong.length > 0) {
       console.error(
-        `row counts differ: raw ${bRaw.rows}, snapshot ${bSnap.rows}, incremental ${inc.rows}, table ${rows}`,
+        `row counts differ from the table's ${rows}: ${wrong.map(([k, n]) => `${k} ${n}`).join(', ')}`,
       );
       process.exitCode = 1;
     }
   } finally {
+    await lastHub?.hub.close();
     await client.query(`DROP TABLE IF EXISTS ${table}`);
     await client.end();
     rmSync(dir, { recursive: true, force: true });
