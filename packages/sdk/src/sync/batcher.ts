@@ -87,7 +87,7 @@ export class Batcher {
         }
         encoded = encodeChanges(part.slice(0, good));
       }
-      await this.addLines(resource, encoded);
+      await this.addLines(resource, encoded, failed === undefined ? part.length : encodedLines(encoded));
       if (failed !== undefined) throw failed;
     }
     const batch = this.open.get(resource);
@@ -96,8 +96,8 @@ export class Batcher {
       await this.flush(resource);
   }
 
-  // Adds the NDJSON lines of `encoded` to the open batch, closing batches at the limits.
-  private async addLines(resource: string, encoded: Uint8Array): Promise<void> {
+  // Adds the `lines` NDJSON lines of `encoded` to the open batch, closing batches at the limits.
+  private async addLines(resource: string, encoded: Uint8Array, lines: number): Promise<void> {
     const bytes = Buffer.isBuffer(encoded)
       ? encoded
       : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
@@ -110,6 +110,11 @@ export class Batcher {
       let rows = 0;
       const rowRoom = batch ? this.limits.maxRows - batch.rows : Math.max(1, this.limits.maxRows);
       const byteRoom = batch ? this.limits.maxBytes - batch.bytes : this.limits.maxBytes;
+      if (lines <= rowRoom && bytes.length - start <= byteRoom) {
+        // Everything left fits (the usual case: a page of changes is a batch): no need to find the lines.
+        end = bytes.length;
+        rows = lines;
+      }
       while (rows < rowRoom && end < bytes.length) {
         const next = bytes.indexOf(10, end) + 1 || bytes.length;
         if (next - start > byteRoom && (rows > 0 || (batch && batch.rows > 0))) break;
@@ -133,6 +138,7 @@ export class Batcher {
       batch.parts.push(bytes.subarray(start, end));
       batch.bytes += end - start;
       batch.rows += rows;
+      lines -= rows;
       start = end;
       if (start < bytes.length) await this.flush(resource);
     }
@@ -165,4 +171,11 @@ export class Batcher {
     await this.flushing;
     if (this.failure) throw this.failure;
   }
+}
+
+/** Lines (changes) in NDJSON bytes. */
+function encodedLines(bytes: Uint8Array): number {
+  let n = 0;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
 }
