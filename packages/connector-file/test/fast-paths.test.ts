@@ -1,14 +1,25 @@
 // The per-cell fast paths (fixed date layouts, plain ISO 8601, integer keys, compiled row objects) must give
 // exactly what the general path gives: same values, same errors. These tests compare them with a reference
 // built from the general pieces on many generated cells, valid and not.
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DateOnly, encodeValue, type FerryValue, Timestamp } from '@ferry/sdk/changes';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BucketWriter } from '../src/diff/buckets.js';
+import { hash128Bytes, hash128Units } from '../src/diff/hash128.js';
 import { parseResourceConfig } from '../src/index.js';
 import { encodeRawRow } from '../src/rows/raw-row-codec.js';
 import { RowMapper, rowMaker } from '../src/rows/row-mapper.js';
 import { compileDatePattern, type DateParts, matchIso, validParts } from '../src/values/date-pattern.js';
-import { createValueChecker, createValueParser } from '../src/values/parse-value.js';
+import {
+  createRangeParser,
+  createValueChecker,
+  createValueParser,
+  type ValueParserOptions,
+} from '../src/values/parse-value.js';
 import { zoneOffsetResolver } from '../src/values/zone.js';
+import { tempDir } from './helpers/files.js';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
@@ -109,6 +120,63 @@ describe('fast paths agree with the general path', () => {
     });
   }
 
+  it('reads cells in place as the parsers read them sliced out', () => {
+    const numbers = [
+      '0',
+      '-0',
+      '+7',
+      '007',
+      '-12',
+      '123456789012345',
+      '1234567890123456',
+      '9007199254740993',
+      '1.5',
+      '-1.50',
+      '0.000',
+      '.5',
+      '5.',
+      '1e3',
+      '-1.2E-2',
+      '+1.0',
+      '1,234',
+      ' 42',
+      '42 ',
+      '4 2',
+      '-',
+      '+',
+      'x1',
+      '\u00a012',
+      '12\u3000',
+      '１２',
+    ];
+    const texts = ['', ' a ', '张三', 'a\u2028', '\ufeffb'];
+    const dates = cells(3, 300);
+    const all: Array<[ValueParserOptions, string[]]> = [
+      [{ type: 'integer' }, numbers],
+      [{ type: 'integer', format: '#,##0' }, numbers],
+      [{ type: 'decimal' }, numbers],
+      [{ type: 'decimal', format: '#,##0.00' }, numbers],
+      [{ type: 'string' }, texts],
+      [{ type: 'string', trim: true }, texts],
+      [{ type: 'boolean' }, ['是', '否', ' true', 'x']],
+      [{ type: 'date', format: 'yyyy/MM/dd' }, [...dates, ' 2026/01/02', '2026/01/02 ']],
+      [{ type: 'datetime', zone: 'Asia/Shanghai' }, [...dates, ' 2026-01-02 03:04:05']],
+      [{ type: 'datetime', format: 'yyyyMMddHHmmss', zone: '+08:00' }, dates],
+    ];
+    for (const [options, list] of all) {
+      const parse = createValueParser(options);
+      const at = createRangeParser(options);
+      for (const cell of list) {
+        if (cell === '') continue;
+        const row = `ab\ud800${cell}\ud800cd`;
+        expect(
+          outcome((t) => at(row, 3, 3 + t.length), cell),
+          `${options.type} ${cell}`,
+        ).toBe(outcome(parse, cell));
+      }
+    }
+  });
+
   it('keeps the messages of bad dates and date-times', () => {
     expect(() => createValueParser({ type: 'date', format: 'yyyy/MM/dd' })('2026/02/30')).toThrow(
       '"2026/02/30" is not a date (yyyy/MM/dd)',
@@ -192,5 +260,52 @@ describe('row mapper shortcuts', () => {
     const odd = rowMaker(['__proto__', 'x'])([{ polluted: true }, 2]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(odd.x).toBe(2);
+  });
+});
+
+describe('bucket entries written cell by cell', () => {
+  const t = tempDir('ferry-fast-');
+  afterAll(() => t.cleanup());
+
+  it('hashes code units as hash128Bytes hashes their UTF-16LE bytes', () => {
+    for (let n = 0; n < 70; n++) {
+      const text = Array.from({ length: n }, (_, i) => String.fromCharCode((i * 7919 + n * 31) % 65536)).join(
+        '',
+      );
+      const units = new Uint16Array(n + 1);
+      for (let i = 0; i < n; i++) units[i + 1] = text.charCodeAt(i);
+      const a = Buffer.alloc(16);
+      const b = Buffer.alloc(16);
+      hash128Bytes(Buffer.from(text, 'utf16le'), 0, n * 2, a, 0);
+      hash128Units(units, 1, n + 1, b, 0);
+      expect(b.toString('hex'), String(n)).toBe(a.toString('hex'));
+    }
+  });
+
+  it('writes the bytes add() writes for the joined row', () => {
+    const rows: Array<[string, (string | null)[]]> = [
+      ['[1]', ['1', '张三', null, '12.50']],
+      ['[22]', ['', null, '', 'x']],
+      ['["东城"]', ['东城', '😀', 'a,b', '"q"']],
+      ['[333]', [null]],
+      ['[4444]', ['x'.repeat(40000), 'y'.repeat(50000)]],
+    ];
+    const dirs = ['joined', 'cells'].map((d) => join(t.dir, d));
+    for (const d of dirs) mkdirSync(d);
+    const joined = new BucketWriter(dirs[0]!, 4, 4096);
+    const cells = new BucketWriter(dirs[1]!, 4, 4096);
+    for (let r = 0; r < 200; r++) {
+      for (const [key, raw] of rows) {
+        joined.add(`${key}${r}`, encodeRawRow(raw, false), r);
+        cells.addCells(`${key}${r}`, raw, r);
+      }
+    }
+    const a = joined.close();
+    const b = cells.close();
+    expect(b.entries).toEqual(a.entries);
+    for (let i = 0; i < a.count; i++) {
+      if (!a.paths[i]) continue;
+      expect(readFileSync(b.paths[i]!).equals(readFileSync(a.paths[i]!)), `bucket ${i}`).toBe(true);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // new state is written in the same pass. Duplicate keys within the export are reported (the first row,
 // by line, wins).
 import { readFileSync, rmSync } from 'node:fs';
-import { type BucketFiles, bucketOf, ENTRY_HEADER } from './buckets.js';
+import { type BucketFiles, bucketOf, ENTRY_HEADER, payloadStart } from './buckets.js';
 import { sortBucket } from './sort-bucket.js';
 import { DELETE, type SpoolWriter, UPSERT } from './spool.js';
 import type { StateReader, StateWriter } from './state-file.js';
@@ -63,7 +63,7 @@ export function diffBuckets(input: DiffInput): DiffCounts {
       const plen = buf.readUInt32LE(cur + 40);
       if (c === 0 && equal16(buf, cur + 16, prev!.buf, prev!.off + 16)) counts.unchanged++;
       else {
-        spool.add(UPSERT, buf.readUInt32LE(cur + 32), buf, cur + ENTRY_HEADER + klen, plen);
+        spool.add(UPSERT, buf.readUInt32LE(cur + 32), buf, payloadStart(buf, cur), plen);
         counts.upserts++;
       }
       state?.add(buf, cur, cur + 16, buf, cur + ENTRY_HEADER, klen);

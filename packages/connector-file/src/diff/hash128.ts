@@ -115,3 +115,103 @@ export function hash128Bytes(
   writeU32(out, off + 8, h3);
   writeU32(out, off + 12, h4);
 }
+
+/**
+ * The same hash as {@link hash128Bytes} over the UTF-16LE bytes of the code units `units[start..end)`,
+ * read two units per 32-bit word: half the loads of reading the bytes.
+ */
+export function hash128Units(
+  units: Uint16Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  off: number,
+): void {
+  let h1 = 0x9747b28c;
+  let h2 = h1;
+  let h3 = h1;
+  let h4 = h1;
+  const c1 = 0x239b961b;
+  const c2 = 0xab0e9789;
+  const c3 = 0x38b34ae5;
+  const c4 = 0xa1e38b93;
+  const len = (end - start) * 2;
+  let i = start;
+  const blockEnd = start + ((end - start) & ~7);
+  for (; i < blockEnd; i += 8) {
+    let k1 = units[i]! | (units[i + 1]! << 16);
+    let k2 = units[i + 2]! | (units[i + 3]! << 16);
+    let k3 = units[i + 4]! | (units[i + 5]! << 16);
+    let k4 = units[i + 6]! | (units[i + 7]! << 16);
+    k1 = Math.imul(k1, c1);
+    k1 = (k1 << 15) | (k1 >>> 17);
+    h1 ^= Math.imul(k1, c2);
+    h1 = (h1 << 19) | (h1 >>> 13);
+    h1 = (h1 + h2) | 0;
+    h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
+    k2 = Math.imul(k2, c2);
+    k2 = (k2 << 16) | (k2 >>> 16);
+    h2 ^= Math.imul(k2, c3);
+    h2 = (h2 << 17) | (h2 >>> 15);
+    h2 = (h2 + h3) | 0;
+    h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
+    k3 = Math.imul(k3, c3);
+    k3 = (k3 << 17) | (k3 >>> 15);
+    h3 ^= Math.imul(k3, c4);
+    h3 = (h3 << 15) | (h3 >>> 17);
+    h3 = (h3 + h4) | 0;
+    h3 = (Math.imul(h3, 5) + 0x96cd1c35) | 0;
+    k4 = Math.imul(k4, c4);
+    k4 = (k4 << 18) | (k4 >>> 14);
+    h4 ^= Math.imul(k4, c1);
+    h4 = (h4 << 13) | (h4 >>> 19);
+    h4 = (h4 + h1) | 0;
+    h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
+  }
+  // Tail: up to 7 units (14 bytes), two to a word, as hash128Bytes reads their bytes.
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  let t4 = 0;
+  for (let j = 0; i < end; i++, j++) {
+    const u = units[i]! << ((j & 1) * 16);
+    if (j < 2) t1 |= u;
+    else if (j < 4) t2 |= u;
+    else if (j < 6) t3 |= u;
+    else t4 |= u;
+  }
+  if (len & 15) {
+    t4 = Math.imul(t4, c4);
+    t4 = (t4 << 18) | (t4 >>> 14);
+    h4 ^= Math.imul(t4, c1);
+    t3 = Math.imul(t3, c3);
+    t3 = (t3 << 17) | (t3 >>> 15);
+    h3 ^= Math.imul(t3, c4);
+    t2 = Math.imul(t2, c2);
+    t2 = (t2 << 16) | (t2 >>> 16);
+    h2 ^= Math.imul(t2, c3);
+    t1 = Math.imul(t1, c1);
+    t1 = (t1 << 15) | (t1 >>> 17);
+    h1 ^= Math.imul(t1, c2);
+  }
+  h1 ^= len;
+  h2 ^= len;
+  h3 ^= len;
+  h4 ^= len;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  h3 = fmix(h3);
+  h4 = fmix(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  writeU32(out, off, h1);
+  writeU32(out, off + 4, h2);
+  writeU32(out, off + 8, h3);
+  writeU32(out, off + 12, h4);
+}

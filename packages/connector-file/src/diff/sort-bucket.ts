@@ -2,7 +2,7 @@
 // entry's index are packed into one float64 (exact below 2^53) and sorted natively, which is far faster
 // than a comparator sort; the rare entries sharing those 32 bits are then ordered by the full comparison.
 import { FerryError } from '@ferry/sdk/errors';
-import { ENTRY_HEADER } from './buckets.js';
+import { ENTRY_HEADER, entrySize } from './buckets.js';
 
 const INDEX_BITS = 2 ** 21;
 
@@ -14,7 +14,7 @@ export function sortBucket(buf: Buffer, entries?: number): Uint32Array {
     let off = 0;
     for (let i = 0; i < entries; i++) {
       offsets[i] = off;
-      off += ENTRY_HEADER + buf.readUInt32LE(off + 36) + buf.readUInt32LE(off + 40);
+      off += entrySize(buf, off);
     }
     if (off !== buf.length)
       throw new FerryError(
@@ -25,7 +25,7 @@ export function sortBucket(buf: Buffer, entries?: number): Uint32Array {
     offsets = [];
     for (let off = 0; off < buf.length; ) {
       offsets.push(off);
-      off += ENTRY_HEADER + buf.readUInt32LE(off + 36) + buf.readUInt32LE(off + 40);
+      off += entrySize(buf, off);
     }
   }
   const n = offsets.length;

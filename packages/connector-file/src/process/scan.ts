@@ -51,7 +51,9 @@ export async function scanFile(input: ScanInput): Promise<ScanResult> {
       badRows.add(key);
       return;
     }
-    buckets.add(key, encodeRawRow(raw, checkRows), at.line ?? at.record ?? 0);
+    const line = at.line ?? at.record ?? 0;
+    if (checkRows) buckets.add(key, encodeRawRow(raw, true), line);
+    else buckets.addCells(key, raw, line);
     rows++;
   };
   const handler: RecordHandler = {

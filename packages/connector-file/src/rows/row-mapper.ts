@@ -5,8 +5,10 @@ import { encodeValue, type FerryRecord, type FerryValue } from '@ferry/sdk/chang
 import { FerryError } from '@ferry/sdk/errors';
 import type { ColumnConfig, ResourceConfig } from '../config/resource-config.js';
 import {
+  createRangeParser,
   createValueChecker,
   createValueParser,
+  type RangeParser,
   type ValueChecker,
   type ValueParser,
 } from '../values/parse-value.js';
@@ -21,6 +23,8 @@ interface ResolvedColumn {
   name: string;
   parse: ValueParser;
   check: ValueChecker;
+  /** parse of a cell inside a row's text, without slicing it out first. */
+  parseAt: RangeParser;
   /** The JSON text of the column's encoded value, as an element of a key's text; throws like parse. */
   keyJson: (text: string) => string;
 }
@@ -52,6 +56,7 @@ export class RowMapper {
         source,
         name: c.name,
         parse,
+        parseAt: createRangeParser(options),
         check: createValueChecker(options),
         keyJson: keyJsonOf(c.type, c.format, parse),
       };
@@ -179,7 +184,7 @@ export class RowMapper {
     for (let i = 0; i < cols.length; i++) {
       let end = start > n ? start : text.indexOf(RAW_SEP, start);
       if (end < 0) end = n;
-      vals[i] = end <= start ? null : cols[i]!.parse(text.slice(start, end));
+      vals[i] = end <= start ? null : cols[i]!.parseAt(text, start, end);
       start = end + 1;
     }
     return this.makeRow(vals);

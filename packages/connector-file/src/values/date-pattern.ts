@@ -62,20 +62,26 @@ export const INVALID = 0;
 export const VALID = 1;
 
 /**
- * Reads `text` in a fixed layout into `out`, allocating nothing. Agrees with the pattern's
+ * Reads the `len` characters of `text` from `at` in a fixed layout into `out`, allocating nothing. Agrees with the pattern's
  * {@link DatePattern.match} followed by {@link validParts}: NO_MATCH when match gives undefined, INVALID
  * when validParts refuses its parts, VALID otherwise.
  */
-export function readFixed(layout: FixedLayout, text: string, out: FieldScratch): number {
-  if (text.length !== layout.length) return NO_MATCH;
+export function readFixed(
+  layout: FixedLayout,
+  text: string,
+  at: number,
+  len: number,
+  out: FieldScratch,
+): number {
+  if (len !== layout.length) return NO_MATCH;
   const lit = layout.literals;
-  for (let k = 0; k < lit.length; k += 2) if (text.charCodeAt(lit[k]!) !== lit[k + 1]) return NO_MATCH;
-  const year = digits(text, layout.year, 4);
-  const month = digits(text, layout.month, 2);
-  const day = digits(text, layout.day, 2);
-  const hour = layout.hour < 0 ? 0 : digits(text, layout.hour, 2);
-  const minute = layout.minute < 0 ? 0 : digits(text, layout.minute, 2);
-  const second = layout.second < 0 ? 0 : digits(text, layout.second, 2);
+  for (let k = 0; k < lit.length; k += 2) if (text.charCodeAt(at + lit[k]!) !== lit[k + 1]) return NO_MATCH;
+  const year = digits(text, at + layout.year, 4);
+  const month = digits(text, at + layout.month, 2);
+  const day = digits(text, at + layout.day, 2);
+  const hour = layout.hour < 0 ? 0 : digits(text, at + layout.hour, 2);
+  const minute = layout.minute < 0 ? 0 : digits(text, at + layout.minute, 2);
+  const second = layout.second < 0 ? 0 : digits(text, at + layout.second, 2);
   if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
   out[YEAR] = year;
   out[MONTH] = month;
@@ -87,26 +93,26 @@ export function readFixed(layout: FixedLayout, text: string, out: FieldScratch):
 }
 
 /**
- * The two most common ISO 8601 forms, `yyyy-MM-dd` and `yyyy-MM-dd HH:mm:ss` (or with `T`), read into
- * `out` without allocating. Agrees with {@link matchIso} and {@link validParts} on those forms; NO_MATCH for
+ * The two most common ISO 8601 forms, `yyyy-MM-dd` and `yyyy-MM-dd HH:mm:ss` (or with `T`), read from the
+ * `len` characters of `t` at `at` into `out` without allocating. Agrees with {@link matchIso} and {@link validParts} on those forms; NO_MATCH for
  * any other text (which may still be ISO 8601: ask matchIso).
  */
-export function readIsoPlain(t: string, out: FieldScratch): number {
-  const len = t.length;
+export function readIsoPlain(t: string, at: number, len: number, out: FieldScratch): number {
   if (len !== 10 && len !== 19) return NO_MATCH;
-  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return NO_MATCH;
-  const year = digits(t, 0, 4);
-  const month = digits(t, 5, 2);
-  const day = digits(t, 8, 2);
+  if (t.charCodeAt(at + 4) !== 45 || t.charCodeAt(at + 7) !== 45) return NO_MATCH;
+  const year = digits(t, at, 4);
+  const month = digits(t, at + 5, 2);
+  const day = digits(t, at + 8, 2);
   let hour = 0;
   let minute = 0;
   let second = 0;
   if (len === 19) {
-    const sep = t.charCodeAt(10);
-    if ((sep !== 84 && sep !== 32) || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return NO_MATCH;
-    hour = digits(t, 11, 2);
-    minute = digits(t, 14, 2);
-    second = digits(t, 17, 2);
+    const sep = t.charCodeAt(at + 10);
+    if ((sep !== 84 && sep !== 32) || t.charCodeAt(at + 13) !== 58 || t.charCodeAt(at + 16) !== 58)
+      return NO_MATCH;
+    hour = digits(t, at + 11, 2);
+    minute = digits(t, at + 14, 2);
+    second = digits(t, at + 17, 2);
   }
   if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
   out[YEAR] = year;

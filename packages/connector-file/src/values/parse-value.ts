@@ -6,6 +6,7 @@ import {
   compileDatePattern,
   DAY,
   type DateParts,
+  type DatePattern,
   fieldScratch,
   HOUR,
   INVALID,
@@ -21,7 +22,7 @@ import {
   YEAR,
 } from './date-pattern.js';
 import { isoDateText, isoDateTimeText } from './iso-text.js';
-import { zoneOffsetResolver } from './zone.js';
+import { type ZoneOffset, zoneOffsetResolver } from './zone.js';
 
 /** The column types a file resource declares. */
 export type ColumnType = 'string' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean' | 'binary';
@@ -92,9 +93,9 @@ export function createValueChecker(options: ValueParserOptions): ValueChecker {
       const checkDate: ValueChecker = (raw) => {
         const t = raw.trim();
         // The common layouts without building parts; the same answer as the general path below.
-        const r = fixed ? readFixed(fixed, t, f) : NO_MATCH;
+        const r = fixed ? readFixed(fixed, t, 0, t.length, f) : NO_MATCH;
         if (r === VALID) return undefined;
-        if (r === NO_MATCH && (pattern === undefined || fixed) && readIsoPlain(t, f) === VALID)
+        if (r === NO_MATCH && (pattern === undefined || fixed) && readIsoPlain(t, 0, t.length, f) === VALID)
           return undefined;
         if (r === INVALID) return viaParse(raw);
         const p = pattern?.match(t) ?? matchIso(t);
@@ -142,17 +143,11 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
     }
     case 'date': {
       const pattern = format ? compileDatePattern(format) : undefined;
-      const fixed = pattern?.fixed;
-      const f = fieldScratch();
+      const fast = dateFastPath(pattern);
       const parseDate: ValueParser = (raw) => {
         const t = raw.trim();
-        // Fast paths (a fixed layout, plain ISO) copy the digits as written: their fields have the width
-        // pad() gives. A fixed layout that reads an impossible date falls to the error below.
-        if (fixed) {
-          const r = readFixed(fixed, t, f);
-          if (r === VALID) return new DateOnly(isoDateText(t, fixed.year, fixed.month, fixed.day));
-          if (r === NO_MATCH && readIsoPlain(t, f) === VALID) return new DateOnly(isoDateText(t, 0, 5, 8));
-        } else if (!pattern && readIsoPlain(t, f) === VALID) return new DateOnly(isoDateText(t, 0, 5, 8));
+        const quick = fast(t, 0, t.length);
+        if (quick !== undefined) return quick;
         const p = pattern?.match(t) ?? matchIso(t);
         if (!p || !validParts(p))
           throw new ValueError(`"${clip(raw)}" is not a date${format ? ` (${format})` : ''}`);
@@ -162,28 +157,12 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
     }
     case 'datetime': {
       const pattern = format ? compileDatePattern(format) : undefined;
-      const fixed = pattern?.fixed;
       const offsetOf = options.zone ? zoneOffsetResolver(options.zone) : undefined;
-      const f = fieldScratch();
-      const zoneOf = () =>
-        offsetOf ? offsetOf(f[YEAR]!, f[MONTH]!, f[DAY]!, f[HOUR]!, f[MINUTE]!, f[SECOND]!) : '';
+      const fast = dateTimeFastPath(pattern, offsetOf);
       const parseDateTime: ValueParser = (raw) => {
         const t = raw.trim();
-        // Fast paths without parts, building the text isoOf() would: fixed layouts have no fraction or
-        // offset, and their fields have pad()'s width (absent time fields are 00).
-        const r = fixed ? readFixed(fixed, t, f) : NO_MATCH;
-        if (r === VALID) {
-          const x = fixed!;
-          return new Timestamp(
-            isoDateTimeText(t, x.year, x.month, x.day, x.hour, x.minute, x.second, zoneOf()),
-          );
-        }
-        if (r === NO_MATCH && (pattern === undefined || fixed) && readIsoPlain(t, f) === VALID) {
-          const time = t.length === 19;
-          return new Timestamp(
-            isoDateTimeText(t, 0, 5, 8, time ? 11 : -1, time ? 14 : -1, time ? 17 : -1, zoneOf()),
-          );
-        }
+        const quick = fast(t, 0, t.length);
+        if (quick !== undefined) return quick;
         const byPattern = pattern?.match(t);
         const p = byPattern ?? matchIso(t);
         if (!p || !validParts(p)) {
@@ -238,6 +217,159 @@ export function createValueParser(options: ValueParserOptions): ValueParser {
       return parseBinary;
     }
   }
+}
+
+/**
+ * The fast path of a date column: the cell `t[at, at + len)` (trimmed) read by position when it has the
+ * pattern's fixed layout or, without a pattern or when the fixed layout does not fit, plain ISO 8601 —
+ * the forms most exports use. Undefined sends the cell to the general path, which gives the same value
+ * (the digits are copied as written, in the width pad() gives) or the error.
+ */
+function dateFastPath(
+  pattern: DatePattern | undefined,
+): (t: string, at: number, len: number) => DateOnly | undefined {
+  const fixed = pattern?.fixed;
+  const f = fieldScratch();
+  return (t, at, len) => {
+    if (fixed) {
+      const r = readFixed(fixed, t, at, len, f);
+      if (r === VALID) return new DateOnly(isoDateText(t, at + fixed.year, at + fixed.month, at + fixed.day));
+      // A fixed layout that reads an impossible date is an error, not ISO 8601.
+      if (r === INVALID) return undefined;
+    } else if (pattern) return undefined;
+    return readIsoPlain(t, at, len, f) === VALID
+      ? new DateOnly(isoDateText(t, at, at + 5, at + 8))
+      : undefined;
+  };
+}
+
+/** The fast path of a date-time column, as {@link dateFastPath}; fixed layouts have no fraction or offset. */
+function dateTimeFastPath(
+  pattern: DatePattern | undefined,
+  offsetOf: ZoneOffset | undefined,
+): (t: string, at: number, len: number) => Timestamp | undefined {
+  const fixed = pattern?.fixed;
+  const f = fieldScratch();
+  const zoneOf = () =>
+    offsetOf ? offsetOf(f[YEAR]!, f[MONTH]!, f[DAY]!, f[HOUR]!, f[MINUTE]!, f[SECOND]!) : '';
+  return (t, at, len) => {
+    if (fixed) {
+      const r = readFixed(fixed, t, at, len, f);
+      if (r === VALID) {
+        const h = fixed.hour < 0 ? -1 : at + fixed.hour;
+        const mi = fixed.minute < 0 ? -1 : at + fixed.minute;
+        const s = fixed.second < 0 ? -1 : at + fixed.second;
+        const d = at + fixed.day;
+        return new Timestamp(isoDateTimeText(t, at + fixed.year, at + fixed.month, d, h, mi, s, zoneOf()));
+      }
+      if (r === INVALID) return undefined;
+    } else if (pattern) return undefined;
+    if (readIsoPlain(t, at, len, f) !== VALID) return undefined;
+    return len === 19
+      ? new Timestamp(isoDateTimeText(t, at, at + 5, at + 8, at + 11, at + 14, at + 17, zoneOf()))
+      : new Timestamp(isoDateTimeText(t, at, at + 5, at + 8, -1, -1, -1, zoneOf()));
+  };
+}
+
+/**
+ * Parses the non-empty cell `text[start, end)` exactly as the column's {@link ValueParser} parses
+ * `text.slice(start, end)`, reading the common forms (plain integers and decimals, dates and date-times
+ * the fast paths read, untrimmed strings) in place, without a string per cell. A cell starting or ending
+ * with white space goes to the parser, which trims.
+ */
+export type RangeParser = (text: string, start: number, end: number) => FerryValue;
+
+/** The {@link RangeParser} of a column; the same options as {@link createValueParser}. */
+export function createRangeParser(options: ValueParserOptions): RangeParser {
+  const { type, format } = options;
+  const parse = createValueParser(options);
+  const general: RangeParser = (text, start, end) => parse(text.slice(start, end));
+  const commas = format?.includes(',') ?? false;
+  switch (type) {
+    case 'string':
+      return options.trim ? general : (text, start, end) => text.slice(start, end);
+    case 'integer': {
+      if (commas) return general;
+      const integerAt: RangeParser = (text, start, end) => {
+        // Up to 15 digits with an optional sign: the number Number() would give.
+        const c0 = text.charCodeAt(start);
+        const sign = c0 === 45 || c0 === 43 ? 1 : 0;
+        const n = end - start - sign;
+        if (n < 1 || n > 15) return general(text, start, end);
+        let v = 0;
+        for (let i = start + sign; i < end; i++) {
+          const d = text.charCodeAt(i) - 48;
+          if (d < 0 || d > 9) return general(text, start, end);
+          v = v * 10 + d;
+        }
+        return c0 === 45 ? -v : v;
+      };
+      return integerAt;
+    }
+    case 'decimal': {
+      if (commas) return general;
+      const decimalAt: RangeParser = (text, start, end) =>
+        plainDecimalAt(text, start, end) ? new Decimal(text.slice(start, end)) : general(text, start, end);
+      return decimalAt;
+    }
+    case 'date': {
+      const fast = dateFastPath(format ? compileDatePattern(format) : undefined);
+      const dateAt: RangeParser = (text, start, end) =>
+        (!trimmable(text, start, end) && fast(text, start, end - start)) || general(text, start, end);
+      return dateAt;
+    }
+    case 'datetime': {
+      const fast = dateTimeFastPath(
+        format ? compileDatePattern(format) : undefined,
+        options.zone ? zoneOffsetResolver(options.zone) : undefined,
+      );
+      const dateTimeAt: RangeParser = (text, start, end) =>
+        (!trimmable(text, start, end) && fast(text, start, end - start)) || general(text, start, end);
+      return dateTimeAt;
+    }
+    default:
+      return general;
+  }
+}
+
+/** `-?\d+(\.\d+)?` over `text[start, end)`: PLAIN_DECIMAL, which needs no trimming. */
+function plainDecimalAt(text: string, start: number, end: number): boolean {
+  let i = start;
+  if (text.charCodeAt(i) === 45) i++;
+  const digits = i;
+  while (i < end && isDigitCode(text.charCodeAt(i))) i++;
+  if (i === digits) return false;
+  if (i === end) return true;
+  if (text.charCodeAt(i) !== 46) return false;
+  const fraction = ++i;
+  while (i < end && isDigitCode(text.charCodeAt(i))) i++;
+  return i === end && i > fraction;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** True when the cell starts or ends with a character String#trim removes. */
+function trimmable(text: string, start: number, end: number): boolean {
+  return isTrimSpace(text.charCodeAt(start)) || isTrimSpace(text.charCodeAt(end - 1));
+}
+
+/** The white space and line terminators of ECMAScript, which String#trim removes. */
+function isTrimSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** A JS number while exact, a bigint beyond ±(2^53 − 1). */
