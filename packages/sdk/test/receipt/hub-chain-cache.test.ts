@@ -153,7 +153,7 @@ describe('the fast shape check of a signed receipt', () => {
       for (const value of values)
         variants.push({ ...signed, receipt: { ...signed.receipt, [field]: value } });
     }
-    const { [`hub`]: _dropped, ...missing } = signed.receipt;
+    const { hub: _dropped, ...missing } = signed.receipt;
     variants.push({ ...signed, receipt: missing }, { ...signed, receipt: { ...signed.receipt, note: 1 } });
     for (const v of variants) {
       if (isPlainSignedReceipt(v))
