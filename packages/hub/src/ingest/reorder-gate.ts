@@ -47,6 +47,10 @@ export class ReorderGate {
       for (;;) {
         const left = deadline - Date.now();
         if (left <= 0) return;
+        // Checked again with no await before the waiter is registered: an advance that came during the
+        // database read above has woken nobody.
+        const known = this.#known.get(key);
+        if (known && !isAhead(known, epoch, seq)) return;
         await this.#sleep(key, Math.min(left, 200));
         if (!(await this.#ahead(key, sender, resource, epoch, seq))) return;
       }
