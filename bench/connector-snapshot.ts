@@ -55,6 +55,10 @@ interface Result {
   captureS?: number;
   /** Hub contenders: the child's peak RSS when MARK rows had been captured. */
   markRssMb?: number;
+  /** Hub contenders: the child's JS heap in use and its buffers (external + array buffers), MB, at MARK rows and when the capture ended. */
+  heap?: { markMb: number; markBuffersMb: number; endMb: number; endBuffersMb: number };
+  /** Hub contenders: batches waiting in the outbox when the capture ended. */
+  pendingAtCapture?: number;
   /** Hub contenders: seconds spent in the sink's write (encode, seal, durable outbox append). */
   writeS?: number;
   /** Hub contenders: CPU seconds of this process (the hub) during the run. */
@@ -123,6 +127,7 @@ async function hubPhase(configFile: string): Promise<Result> {
   await (await source.db()).query('SELECT 1');
   const metrics = new ConnectorMetrics();
   let markRssMb: number | undefined;
+  let mark: NodeJS.MemoryUsage | undefined;
   let writeMs = 0;
   const sink: ChangeSink = {
     write: async (b) => {
@@ -143,11 +148,15 @@ async function hubPhase(configFile: string): Promise<Result> {
     maxBatchesPerTurn: 1000,
     metrics,
     onEvent: (e) => {
-      if (e.type === 'batch' && markRssMb === undefined && metrics.rowsCaptured >= MARK)
+      if (e.type === 'batch' && markRssMb === undefined && metrics.rowsCaptured >= MARK) {
         markRssMb = process.resourceUsage().maxRSS / 1024;
+        mark = process.memoryUsage();
+      }
     },
   });
   const captureS = (performance.now() - started) / 1000;
+  const end = process.memoryUsage();
+  const pendingAtCapture = client.status().streams.reduce((n, st) => n + st.pendingBatches, 0);
   await client.drain(3_600_000);
   // drain() also returns when a stream stopped on a rejection: then nothing was measured.
   const left = client.status().streams.filter((st) => st.pendingBatches > 0 || st.stopped);
@@ -155,7 +164,24 @@ async function hubPhase(configFile: string): Promise<Result> {
   const r = finish(started, cpu, metrics.rowsCaptured);
   await client.close();
   await source.close?.();
-  return { ...r, captureS, writeS: writeMs / 1000, ...(markRssMb === undefined ? {} : { markRssMb }) };
+  const mb = (n: number) => n / 2 ** 20;
+  return {
+    ...r,
+    captureS,
+    writeS: writeMs / 1000,
+    pendingAtCapture,
+    ...(markRssMb === undefined ? {} : { markRssMb }),
+    ...(mark
+      ? {
+          heap: {
+            markMb: mb(mark.heapUsed),
+            markBuffersMb: mb(mark.external + mark.arrayBuffers),
+            endMb: mb(end.heapUsed),
+            endBuffersMb: mb(end.external + end.arrayBuffers),
+          },
+        }
+      : {}),
+  };
 }
 
 async function phase(name: string, cursorFile: string | undefined): Promise<Result> {
@@ -358,7 +384,7 @@ async function main(): Promise<void> {
         `${label.padEnd(36)} ${fmt(rate(r)).padStart(10)} rows/s  ${r.wallS.toFixed(2).padStart(6)} s wall  ${r.cpuS.toFixed(2).padStart(6)} s cpu  peak RSS ${r.maxRssMb.toFixed(0).padStart(4)} MB${extra}`,
       );
     const hubExtra = (r: Result) =>
-      `  (captured in ${r.captureS!.toFixed(2)} s, ${r.writeS!.toFixed(2)} s of it in sink.write; hub CPU ${r.hubCpuS!.toFixed(2)} s${r.markRssMb ? `; RSS at ${fmt(MARK)} rows ${r.markRssMb.toFixed(0)} MB` : ''})`;
+      `  (captured in ${r.captureS!.toFixed(2)} s, ${r.writeS!.toFixed(2)} s of it in sink.write, ${r.pendingAtCapture} batches then waiting; hub CPU ${r.hubCpuS!.toFixed(2)} s${r.markRssMb ? `; peak RSS at ${fmt(MARK)} rows ${r.markRssMb.toFixed(0)} MB` : ''}${r.heap ? `; heap/buffers at ${fmt(MARK)} rows ${r.heap.markMb.toFixed(0)}/${r.heap.markBuffersMb.toFixed(0)} MB, at the end ${r.heap.endMb.toFixed(0)}/${r.heap.endBuffersMb.toFixed(0)} MB` : ''})`;
     console.log('');
     row('raw pg + pg-query-stream (SELECT *)', bRaw);
     if (bHub) row('ferry snapshot → hub on loopback', bHub, hubExtra(bHub));
