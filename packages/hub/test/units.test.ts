@@ -11,6 +11,7 @@ import { decodeBatch } from '../src/ingest/decode-batch.js';
 import { GroupCommit } from '../src/ingest/group-commit.js';
 import { keyText } from '../src/ingest/key-text.js';
 import { OpenPool } from '../src/ingest/open-pool.js';
+import { ReorderGate } from '../src/ingest/reorder-gate.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
 import { valueProblem } from '../src/ingest/wire-check.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
@@ -298,4 +299,35 @@ describe('GroupCommit', () => {
       }
     });
   }
+});
+
+describe('ReorderGate', () => {
+  it('lets a held envelope go once its predecessor is queued, also when that happens during its database read', async () => {
+    let release: (() => void) | undefined;
+    const gate = new ReorderGate({ waitMs: 5_000, maxHeld: 8 }, async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return { epoch: 1, nextSeq: 0 };
+    });
+    const started = Date.now();
+    const turn = gate.awaitTurn('A', 'R', 1, 1);
+    gate.advanced('A', 'R', { epoch: 1, nextSeq: 1 });
+    release?.();
+    await turn;
+    // Without the re-check it would sleep its first 200 ms slice.
+    expect(Date.now() - started).toBeLessThan(150);
+  });
+
+  it('refuses at once when too many are held, and after the wait otherwise', async () => {
+    const gate = new ReorderGate({ waitMs: 100, maxHeld: 1 }, async () => ({ epoch: 1, nextSeq: 0 }));
+    const first = gate.awaitTurn('A', 'R', 1, 5);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(gate.held).toBe(1);
+    const started = Date.now();
+    await gate.awaitTurn('A', 'R', 1, 6);
+    expect(Date.now() - started).toBeLessThan(50);
+    await first;
+    expect(gate.held).toBe(0);
+  });
 });
