@@ -84,7 +84,9 @@ const POS_MEMBER = ',"pos":';
  * slices. A slice boundary in the wrong place cannot parse (a proper prefix of a JSON object is never a whole
  * JSON value), so any line this cannot split is left to the general path.
  */
-function splitUpsert(line: string): { key: unknown; row: unknown; rowText: string; pos: unknown } | undefined {
+function splitUpsert(
+  line: string,
+): { key: unknown; row: unknown; rowText: string; pos: unknown } | undefined {
   if (!line.startsWith(UPSERT_PREFIX)) return undefined;
   const rowAt = line.indexOf(ROW_MEMBER, UPSERT_PREFIX.length);
   if (rowAt < 0 || line.charCodeAt(line.length - 1) !== 0x7d /* } */) return undefined;
