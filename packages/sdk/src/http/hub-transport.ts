@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import pRetry, { AbortError } from 'p-retry';
 import { FerryError } from '../errors/index.js';
 
 /** The typed error body every hub 4xx/5xx answer carries. */
@@ -81,14 +82,6 @@ class TransientFailure extends Error {
     this.status = status;
     this.hubError = hubError;
     this.retryAfterMs = retryAfterMs;
-  }
-}
-
-// Thrown inside an attempt to end the request at once with `error`.
-class AbortError extends Error {
-  constructor(readonly error: Error) {
-    super(error.message);
-    this.name = 'AbortError';
   }
 }
 
@@ -298,36 +291,37 @@ export class HubTransport {
     const retries = options.retries ?? this.#options.retries;
     const minTimeout = options.minTimeout ?? this.#options.minTimeout;
     const maxTimeout = options.maxTimeout ?? this.#options.maxTimeout;
-    for (;;) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (err instanceof AbortError) throw err.error;
-        if (!(err instanceof TransientFailure)) throw err;
-        if (attempts > retries) {
-          throw new FerryError(
-            'FERRY_HTTP_TRANSIENT',
-            `The hub could not be reached or kept failing after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${err.message}`,
-            {
-              cause: err.cause ?? err,
-              details: {
-                attempts,
-                method,
-                path,
-                ...(err.status === undefined ? {} : { status: err.status }),
-                ...(err.hubError ? { hubError: err.hubError } : {}),
-                ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
-              },
-            },
-          );
-        }
-        // The hub's own estimate beats a guess: wait what it asked for (bounded), else back off with jitter.
-        await sleep(
-          err.retryAfterMs !== undefined
-            ? Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS)
-            : Math.min(Math.round((Math.random() + 1) * minTimeout * 2 ** (attempts - 1)), maxTimeout),
-        );
-      }
+    try {
+      return await pRetry(attempt, {
+        retries,
+        minTimeout,
+        maxTimeout,
+        factor: 2,
+        randomize: true,
+        // The hub's own estimate beats a guess: wait what it asked for (bounded) before p-retry's backoff.
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (retriesLeft > 0 && error instanceof TransientFailure && error.retryAfterMs !== undefined) {
+            await sleep(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS));
+          }
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof TransientFailure)) throw err;
+      throw new FerryError(
+        'FERRY_HTTP_TRANSIENT',
+        `The hub could not be reached or kept failing after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${err.message}`,
+        {
+          cause: err.cause ?? err,
+          details: {
+            attempts,
+            method,
+            path,
+            ...(err.status === undefined ? {} : { status: err.status }),
+            ...(err.hubError ? { hubError: err.hubError } : {}),
+            ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+          },
+        },
+      );
     }
   }
 
