@@ -22,6 +22,7 @@ import { nowIso } from '../store/values.js';
 import { decodeBatch, type PreparedBatch } from './decode-batch.js';
 import { GroupCommit } from './group-commit.js';
 import { OpenPool } from './open-pool.js';
+import { recordApplied } from './record-applied.js';
 import { ReorderGate } from './reorder-gate.js';
 import { dropRowsOfOlderEpochs } from './snapshot-end.js';
 import { classifyPosition } from './stream-position.js';
@@ -195,14 +196,7 @@ export class EnvelopeIngest {
           throw err;
         }
         const appliedAt = nowIso();
-        await this.#write(trx, resource, position, batch, appliedAt);
-        await stores.streams.advance(
-          trx,
-          position.sender,
-          position.resource,
-          { epoch: position.epoch, nextSeq: position.seq + 1 },
-          state !== undefined,
-        );
+        const logs = await this.#write(trx, resource, position, batch, appliedAt);
         const receipt = signReceipt(
           {
             v: 1,
@@ -218,13 +212,18 @@ export class EnvelopeIngest {
           },
           identity,
         );
-        await stores.streams.record(trx, {
-          id: position.envelopeId,
-          ...position,
+        await recordApplied(trx, this.ctx.db.kind, stores, {
+          resource,
+          sender: position.sender,
+          envelopeId: position.envelopeId,
+          epoch: position.epoch,
+          seq: position.seq,
           rows: batch.count,
+          logs,
+          streamExisted: state !== undefined,
           receipt,
+          appliedAt,
         });
-        await stores.audit.write(auditEntry(position, 'ok', batch.count), trx, appliedAt);
         return { receipt, outcome: 'applied' };
       })
       .catch(async (err: unknown): Promise<IngestResult> => {
@@ -248,15 +247,18 @@ export class EnvelopeIngest {
     return result;
   }
 
+  /**
+   * Applies the batch's rows to the resource table (and, when it ends a resnapshot, drops the sender's rows of
+   * older epochs). Returns the change-log batches to append, in order.
+   */
   async #write(
     trx: Knex.Transaction,
-    lockedResource: ResourceRow,
+    resource: ResourceRow,
     position: Position,
     batch: PreparedBatch,
     appliedAt: string,
-  ): Promise<void> {
-    const { db, stores } = this.ctx;
-    let resource = lockedResource;
+  ): Promise<{ count: number; deflated: Uint8Array }[]> {
+    const { db } = this.ctx;
     const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
     const connection = await (
       trx as unknown as { client: { acquireConnection(): Promise<unknown> } }
@@ -275,28 +277,12 @@ export class EnvelopeIngest {
       });
     }
     // Changes are logged at the next gapless positions of the resource, in the order they were applied.
-    const log = async (count: number, deflated: Uint8Array) => {
-      if (count === 0) return;
-      const first = resource.logPosition + 1;
-      const last = resource.logPosition + count;
-      await stores.changeLog.append(trx, {
-        resourceId: resource.id,
-        first,
-        last,
-        sender: position.sender,
-        epoch: position.epoch,
-        seq: position.seq,
-        envelopeId: position.envelopeId,
-        deflated,
-      });
-      await stores.resources.setLogPosition(trx, resource.id, last);
-      resource = { ...resource, logPosition: last };
-    };
-    await log(batch.count, batch.deflated);
+    const logs = [{ count: batch.count, deflated: batch.deflated }];
     if (position.snapshot === 'end') {
       const dropped = await dropRowsOfOlderEpochs(trx, resource, position.sender, position.epoch);
-      await log(dropped.count, deflateForLog(dropped.content));
+      logs.push({ count: dropped.count, deflated: deflateForLog(dropped.content) });
     }
+    return logs;
   }
 
   /**
