@@ -48,7 +48,7 @@ export class GroupCommit {
         await this.knex.transaction(async (trx) => {
           for (const unit of group) values.push(await unit.work(trx));
         });
-        group.forEach((unit, i) => unit.resolve(values[i]));
+        for (let i = 0; i < group.length; i++) group[i]!.resolve(values[i]);
         return;
       } catch {
         // Someone in the group failed, or the commit did: nothing was kept; each unit runs alone below.
