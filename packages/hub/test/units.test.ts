@@ -12,9 +12,12 @@ import { GroupCommit } from '../src/ingest/group-commit.js';
 import { keyText } from '../src/ingest/key-text.js';
 import { OpenPool } from '../src/ingest/open-pool.js';
 import { ReorderGate } from '../src/ingest/reorder-gate.js';
+import { dropRowsOfOlderEpochs } from '../src/ingest/snapshot-end.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
 import { valueProblem } from '../src/ingest/wire-check.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
+import { sqliteDialect } from '../src/store/dialects/sqlite.js';
+import { createResourceTable } from '../src/store/resources.js';
 import { dropSchema, reachablePostgres } from './support/databases.js';
 import { testPki } from './support/pki.js';
 
@@ -329,5 +332,74 @@ describe('ReorderGate', () => {
     expect(Date.now() - started).toBeLessThan(50);
     await first;
     expect(gate.held).toBe(0);
+  });
+});
+
+describe('dropRowsOfOlderEpochs', () => {
+  it('drops the rows of older epochs a chunk at a time and logs each chunk as deletes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-drop-'));
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, 'd.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    });
+    try {
+      const shape = { table: 'resource_9', keyColumns: ['k_0'] };
+      await createResourceTable(db, shape);
+      const row = (id: number, epoch: number) => ({
+        sender: 'A',
+        k_0: String(id),
+        row: JSON.stringify({ id, v: `第${id}` }),
+        epoch,
+        seq: 0,
+        updated_at: '2026-11-26T00:00:00Z',
+      });
+      await db(shape.table).insert([1, 2, 3, 4, 5].map((id) => row(id, 1)));
+      await db(shape.table).insert([row(6, 2), { ...row(1, 1), sender: 'B' }]);
+      const resource = {
+        id: 9,
+        code: 'R',
+        providerCode: 'A',
+        publishedVersion: 1,
+        shareType: 'unconditional' as const,
+        keyItems: [{ name: 'id', dataType: 'integer' as const, column: 'k_0' }],
+        table: shape.table,
+        logPosition: 0,
+      };
+      const logged: string[][] = [];
+      const dropped = await db.transaction(async (trx) => {
+        const connection = await (
+          trx as unknown as { client: { acquireConnection(): Promise<unknown> } }
+        ).client.acquireConnection();
+        return dropRowsOfOlderEpochs(
+          trx,
+          resource,
+          'A',
+          2,
+          (keys) => sqliteDialect.deleteRows(connection, shape, { sender: 'A', keys }),
+          async (count, content) => {
+            const lines = Buffer.from(content).toString('utf8').trimEnd().split('\n');
+            expect(lines).toHaveLength(count);
+            logged.push(lines);
+          },
+          2,
+        );
+      });
+      expect(dropped).toBe(5);
+      expect(logged.map((chunk) => chunk.length)).toEqual([2, 2, 1]);
+      expect(logged.flat().map((l) => JSON.parse(l))).toEqual(
+        [1, 2, 3, 4, 5].map((id) => ({ op: 'delete', key: { id } })),
+      );
+      const left = await db(shape.table).orderBy(['sender', 'k_0']).select('sender', 'k_0');
+      // Other senders' rows and the new epoch's rows stay.
+      expect(left).toEqual([
+        { sender: 'A', k_0: '6' },
+        { sender: 'B', k_0: '1' },
+      ]);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -196,7 +196,7 @@ export class EnvelopeIngest {
           throw err;
         }
         const appliedAt = nowIso();
-        const logs = await this.#write(trx, resource, position, batch, appliedAt);
+        const connection = await this.#write(trx, resource, position, batch, appliedAt);
         const receipt = signReceipt(
           {
             v: 1,
@@ -219,11 +219,13 @@ export class EnvelopeIngest {
           epoch: position.epoch,
           seq: position.seq,
           rows: batch.count,
-          logs,
+          logs: [{ count: batch.count, deflated: batch.deflated }],
           streamExisted: state !== undefined,
           receipt,
           appliedAt,
         });
+        if (position.snapshot === 'end')
+          await this.#dropStaleRows(trx, connection, resource, position, batch.count);
         return { receipt, outcome: 'applied' };
       })
       .catch(async (err: unknown): Promise<IngestResult> => {
@@ -247,17 +249,14 @@ export class EnvelopeIngest {
     return result;
   }
 
-  /**
-   * Applies the batch's rows to the resource table (and, when it ends a resnapshot, drops the sender's rows of
-   * older epochs). Returns the change-log batches to append, in order.
-   */
+  /** Applies the batch's rows to the resource table; returns the transaction's driver connection. */
   async #write(
     trx: Knex.Transaction,
     resource: ResourceRow,
     position: Position,
     batch: PreparedBatch,
     appliedAt: string,
-  ): Promise<{ count: number; deflated: Uint8Array }[]> {
+  ): Promise<unknown> {
     const { db } = this.ctx;
     const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
     const connection = await (
@@ -276,13 +275,44 @@ export class EnvelopeIngest {
         updatedAt: appliedAt,
       });
     }
-    // Changes are logged at the next gapless positions of the resource, in the order they were applied.
-    const logs = [{ count: batch.count, deflated: batch.deflated }];
-    if (position.snapshot === 'end') {
-      const dropped = await dropRowsOfOlderEpochs(trx, resource, position.sender, position.epoch);
-      logs.push({ count: dropped.count, deflated: deflateForLog(dropped.content) });
-    }
-    return logs;
+    return connection;
+  }
+
+  /**
+   * Ends a resnapshot: drops the sender's rows of older epochs, logging their deletes after the envelope's own
+   * changes at the next gapless positions.
+   */
+  async #dropStaleRows(
+    trx: Knex.Transaction,
+    connection: unknown,
+    resource: ResourceRow,
+    position: Position,
+    applied: number,
+  ): Promise<void> {
+    const { db, stores } = this.ctx;
+    const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
+    let logPosition = resource.logPosition + applied;
+    const dropped = await dropRowsOfOlderEpochs(
+      trx,
+      resource,
+      position.sender,
+      position.epoch,
+      (keys) => db.dialect.deleteRows(connection, shape, { sender: position.sender, keys }),
+      async (count, content) => {
+        await stores.changeLog.append(trx, {
+          resourceId: resource.id,
+          first: logPosition + 1,
+          last: logPosition + count,
+          sender: position.sender,
+          epoch: position.epoch,
+          seq: position.seq,
+          envelopeId: position.envelopeId,
+          deflated: deflateForLog(content),
+        });
+        logPosition += count;
+      },
+    );
+    if (dropped > 0) await stores.resources.setLogPosition(trx, resource.id, logPosition);
   }
 
   /**
