@@ -2,41 +2,27 @@
 // `from.x5c` and verify the same chain for every envelope of the same sender (that was most of the cost of
 // opening a small envelope).
 //
-// Correctness rules:
-// - Entries are keyed by the trust store's identity (WeakMap), and by SHA-256 over the DER bytes of every
-//   x5c certificate (each prefixed with its length). A store that gains intermediates (its revision changes)
-//   drops all its entries; a new store starts empty.
-// - Only successes are remembered, never a failure; a failing chain is parsed and verified again next time.
-// - An entry holds the validity window of the path it verified: [latest notBefore, earliest notAfter] over
-//   every certificate of the path, root included. A hit re-checks that window at the receiver's `now` and the
-//   required key usage; outside the window the entry is dropped and the chain verified in full, which gives
-//   the same error (and details) as without the cache, or finds another path that is valid at that time.
-// - Certificates parsed from the header are frozen before they are shared between envelopes, so a caller
-//   that receives `sender.certificate` cannot alter what later envelopes are checked against; callers get
-//   their own copy of the `chain` array.
-// - Bounded: at most SENDER_CHAIN_CACHE_SIZE entries per store, least recently used evicted first.
+// The rules of the cache are those of ../pki/verified-paths.ts; here entries are keyed by SHA-256 over the DER
+// bytes of every x5c certificate (each prefixed with its length), and a hit also checks the required key usage.
+// Certificates parsed from the header are frozen before they are shared between envelopes, so a caller that
+// receives `sender.certificate` cannot alter what later envelopes are checked against; callers get their own
+// copy of the `chain` array. At most SENDER_CHAIN_CACHE_SIZE entries per store.
 import { createHash } from 'node:crypto';
 import type { Certificate, KeyUsage } from '../pki/certificate.js';
-import { TrustStore, trustStoreRevision } from '../pki/trust.js';
+import type { TrustStore } from '../pki/trust.js';
+import { freezeCertificates, type PathWindow, pathWindow, VerifiedPaths } from '../pki/verified-paths.js';
 import { verifyCertificate } from '../pki/verify.js';
 
 /** Entries per trust store: a few hundred departments send to one receiver. */
 export const SENDER_CHAIN_CACHE_SIZE = 256;
 
-interface Entry {
+interface Entry extends PathWindow {
   leaf: Certificate;
   chain: readonly Certificate[];
   usage: KeyUsage;
-  notBefore: number;
-  notAfter: number;
 }
 
-interface StoreCache {
-  revision: number;
-  entries: Map<string, Entry>;
-}
-
-const CACHES = new WeakMap<TrustStore, StoreCache>();
+const CACHE = new VerifiedPaths<Entry>(SENDER_CHAIN_CACHE_SIZE);
 
 /** The decoded x5c of a header and the cache key derived from it. */
 export interface SenderChainInput {
@@ -56,17 +42,6 @@ export function senderChainInput(x5c: readonly string[]): SenderChainInput {
   return { ders, key: hash.digest('base64') };
 }
 
-function storeCache(trust: TrustStore): StoreCache | undefined {
-  if (!(trust instanceof TrustStore)) return undefined;
-  const revision = trustStoreRevision(trust);
-  let cache = CACHES.get(trust);
-  if (!cache || cache.revision !== revision) {
-    cache = { revision, entries: new Map() };
-    CACHES.set(trust, cache);
-  }
-  return cache;
-}
-
 /**
  * A chain verified earlier against `trust` for `usage`, when every certificate of its path is still valid at
  * `now`; otherwise undefined (and a stale entry is dropped).
@@ -77,19 +52,8 @@ export function cachedSenderChain(
   now: number,
   usage: KeyUsage,
 ): { leaf: Certificate; chain: Certificate[] } | undefined {
-  const cache = storeCache(trust);
-  const entry = cache?.entries.get(key);
-  if (!cache || !entry) return undefined;
-  cache.entries.delete(key);
-  if (
-    !(now >= entry.notBefore && now <= entry.notAfter) ||
-    entry.usage !== usage ||
-    !entry.leaf.keyUsage.includes(usage)
-  ) {
-    return undefined;
-  }
-  cache.entries.set(key, entry); // most recently used last
-  return { leaf: entry.leaf, chain: [...entry.chain] };
+  const entry = CACHE.get(trust, key, now, (e) => e.usage === usage && e.leaf.keyUsage.includes(usage));
+  return entry ? { leaf: entry.leaf, chain: [...entry.chain] } : undefined;
 }
 
 /**
@@ -108,31 +72,12 @@ export function verifySenderChain(
     at: options.at,
     usage: options.usage,
   });
-  const cache = storeCache(options.trust);
-  if (cache) {
-    Object.freeze(leaf);
-    Object.freeze(leaf.publicKey);
-    for (const cert of intermediates) {
-      Object.freeze(cert);
-      Object.freeze(cert.publicKey);
-    }
-    let notBefore = Number.NEGATIVE_INFINITY;
-    let notAfter = Number.POSITIVE_INFINITY;
-    for (const cert of chain) {
-      notBefore = Math.max(notBefore, cert.notBefore.getTime());
-      notAfter = Math.min(notAfter, cert.notAfter.getTime());
-    }
-    cache.entries.delete(key);
-    cache.entries.set(key, {
-      leaf,
-      chain: Object.freeze([...chain]),
-      usage: options.usage,
-      notBefore,
-      notAfter,
-    });
-    while (cache.entries.size > SENDER_CHAIN_CACHE_SIZE) {
-      cache.entries.delete(cache.entries.keys().next().value!);
-    }
-  }
+  freezeCertificates([leaf, ...intermediates]);
+  CACHE.set(options.trust, key, {
+    leaf,
+    chain: Object.freeze([...chain]),
+    usage: options.usage,
+    ...pathWindow(chain),
+  });
   return chain;
 }

@@ -1,34 +1,17 @@
 // Verified hub certificate chains, remembered per trust store so that a sender does not parse the hub's
 // `x5c` (asn1js) and verify its chain again for every receipt: that was most of a receipt's verification
-// cost. The same rules as the envelope's sender-chain cache (../envelope/sender-chains.ts):
-// - Entries are keyed by the trust store's identity (WeakMap) and by SHA-256 over the receipt's x5c strings
-//   and the department code asked for. A store whose certificates change (its revision) drops all entries.
-// - Only successes are remembered; a failing chain is parsed and verified again next time, so failures
-//   keep their exact errors.
-// - An entry holds the validity window of the verified path ([latest notBefore, earliest notAfter] over
-//   every certificate, root included); each hit re-checks it at the time asked for, and outside it the
-//   chain is verified in full again (same error as without the cache).
-// - The cached leaf is frozen before it is shared. Bounded: least recently used evicted first.
+// cost. The rules of the cache are those of ../pki/verified-paths.ts; entries are keyed by SHA-256 over the
+// receipt's x5c strings and the department code asked for, and the cached leaf is frozen before it is shared.
 import { createHash } from 'node:crypto';
 import type { Certificate } from '../pki/certificate.js';
-import { TrustStore, trustStoreRevision } from '../pki/trust.js';
+import type { TrustStore } from '../pki/trust.js';
+import { freezeCertificates, type PathWindow, pathWindow, VerifiedPaths } from '../pki/verified-paths.js';
 import { verifyCertificate } from '../pki/verify.js';
 
 /** Entries per trust store: a sender talks to one hub, a hub has a few certificates over time. */
 export const HUB_CHAIN_CACHE_SIZE = 16;
 
-interface Entry {
-  leaf: Certificate;
-  notBefore: number;
-  notAfter: number;
-}
-
-interface StoreCache {
-  revision: number;
-  entries: Map<string, Entry>;
-}
-
-const CACHES = new WeakMap<TrustStore, StoreCache>();
+const CACHE = new VerifiedPaths<PathWindow & { leaf: Certificate }>(HUB_CHAIN_CACHE_SIZE);
 
 /** The cache key of a receipt's x5c for a department code. */
 export function hubChainKey(x5c: readonly string[], departmentCode: string): string {
@@ -37,26 +20,9 @@ export function hubChainKey(x5c: readonly string[], departmentCode: string): str
   return hash.digest('base64');
 }
 
-function storeCache(trust: TrustStore): StoreCache | undefined {
-  if (!(trust instanceof TrustStore)) return undefined;
-  const revision = trustStoreRevision(trust);
-  let cache = CACHES.get(trust);
-  if (!cache || cache.revision !== revision) {
-    cache = { revision, entries: new Map() };
-    CACHES.set(trust, cache);
-  }
-  return cache;
-}
-
 /** The leaf of a chain verified earlier under `key`, when its whole path is still valid at `at`. */
 export function cachedHubLeaf(trust: TrustStore, key: string, at: number): Certificate | undefined {
-  const cache = storeCache(trust);
-  const entry = cache?.entries.get(key);
-  if (!cache || !entry) return undefined;
-  cache.entries.delete(key);
-  if (!(at >= entry.notBefore && at <= entry.notAfter)) return undefined;
-  cache.entries.set(key, entry); // most recently used last
-  return entry.leaf;
+  return CACHE.get(trust, key, at)?.leaf;
 }
 
 /**
@@ -76,17 +42,6 @@ export function verifyHubChain(
     usage: 'digitalSignature',
     departmentCode: options.departmentCode,
   });
-  const cache = storeCache(options.trust);
-  if (!cache) return;
-  Object.freeze(leaf);
-  Object.freeze(leaf.publicKey);
-  let notBefore = Number.NEGATIVE_INFINITY;
-  let notAfter = Number.POSITIVE_INFINITY;
-  for (const cert of path) {
-    notBefore = Math.max(notBefore, cert.notBefore.getTime());
-    notAfter = Math.min(notAfter, cert.notAfter.getTime());
-  }
-  cache.entries.delete(key);
-  cache.entries.set(key, { leaf, notBefore, notAfter });
-  while (cache.entries.size > HUB_CHAIN_CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value!);
+  freezeCertificates([leaf]);
+  CACHE.set(options.trust, key, { leaf, ...pathWindow(path) });
 }
