@@ -123,10 +123,6 @@ export const hubConfigSchema = z.strictObject({
         .min(1)
         .default(['INTL', 'GM']),
       /**
-       * Envelopes that arrive ahead of their stream (a sender with several in flight) are held until their
-       * predecessors are applied: for at most `waitMs`, and at most `maxHeld` at once; then refused as a gap.
-       */
-      /**
        * Worker threads that decrypt envelopes and decode their changes beside the event loop. 0 does it on the
        * event loop. Default: one per core beyond the first, at most 4.
        */
@@ -136,6 +132,10 @@ export const hubConfigSchema = z.strictObject({
         .min(0)
         .max(64)
         .default(() => defaultOpenWorkers()),
+      /**
+       * Envelopes that arrive ahead of their stream (a sender with several in flight) are held until their
+       * predecessors are applied: for at most `waitMs`, and at most `maxHeld` at once; then refused as a gap.
+       */
       reorder: z
         .strictObject({
           waitMs: z.number().int().min(0).max(60_000).default(5_000),

@@ -1,7 +1,7 @@
 // Turns the NDJSON content of an envelope into what the resource table needs: per key, the last change of
 // the batch (applying a batch in order is the same as applying each key's last change), with keys in
 // canonical text and rows as encoded JSON text.
-import { FerryError } from '@ferry/sdk';
+import { decodeRecord, FerryError, type FerryRecord } from '@ferry/sdk';
 import { deflateForLog } from '../store/change-log.js';
 import type { KeyItem } from '../store/index.js';
 import { keyText } from './key-text.js';
@@ -108,14 +108,13 @@ function splitUpsert(
   }
 }
 
-function parseLine(line: string, lineNo: number): { key: Record<string, unknown>; row: string | undefined } {
+function parseLine(line: string, lineNo: number): { key: FerryRecord; row: string | undefined } {
   const split = splitUpsert(line);
   if (split && (split.pos === undefined || typeof split.pos === 'string')) {
-    const keyProblem = recordProblem(split.key);
-    if (keyProblem !== undefined) throw bad(lineNo, `has an invalid key: ${keyProblem}`, 'key');
+    const key = decodeKey(split.key, lineNo);
     const rowProblem = recordProblem(split.row);
     if (rowProblem !== undefined) throw bad(lineNo, `has an invalid row: ${rowProblem}`, 'row');
-    return { key: split.key as Record<string, unknown>, row: split.rowText };
+    return { key, row: split.rowText };
   }
   let raw: Record<string, unknown>;
   try {
@@ -130,18 +129,25 @@ function parseLine(line: string, lineNo: number): { key: Record<string, unknown>
   }
   if (raw.pos !== undefined && typeof raw.pos !== 'string')
     throw bad(lineNo, '"pos" must be a string', 'pos');
-  const key = raw.key;
-  const keyProblem = recordProblem(key);
-  if (keyProblem !== undefined) throw bad(lineNo, `has an invalid key: ${keyProblem}`, 'key');
+  const key = decodeKey(raw.key, lineNo);
   if (raw.op === 'delete') {
     if (raw.row !== undefined) throw bad(lineNo, 'is a delete with a row', 'row');
-    return { key: key as Record<string, unknown>, row: undefined };
+    return { key, row: undefined };
   }
   if (raw.op !== 'upsert') throw bad(lineNo, `has an unknown op ${JSON.stringify(raw.op)}`, 'op');
   // Checked, not decoded: the row is stored in its wire form, as sent.
   const rowProblem = recordProblem(raw.row);
   if (rowProblem !== undefined) throw bad(lineNo, `has an invalid row: ${rowProblem}`, 'row');
-  return { key: key as Record<string, unknown>, row: JSON.stringify(raw.row) };
+  return { key, row: JSON.stringify(raw.row) };
+}
+
+/** The key decoded: its canonical text per key item comes from the typed values (keyText). */
+function decodeKey(key: unknown, lineNo: number): FerryRecord {
+  try {
+    return decodeRecord(key);
+  } catch (cause) {
+    throw bad(lineNo, `has an invalid key: ${(cause as Error).message}`, 'key');
+  }
 }
 
 function bad(line: number, message: string, field?: string): FerryError {

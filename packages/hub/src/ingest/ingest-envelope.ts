@@ -43,6 +43,9 @@ interface Position {
   snapshot: 'begin' | 'continue' | 'end' | null;
 }
 
+/** Deletes rows of the envelope's sender by key (column by column), inside the ingest transaction. */
+type DeleteKeys = (keys: string[][]) => Promise<number>;
+
 /** Ingests envelopes into one hub's database. */
 export class EnvelopeIngest {
   readonly #verifyOptions: VerifyOptions;
@@ -55,25 +58,17 @@ export class EnvelopeIngest {
     this.#gate = new ReorderGate(ctx.config.envelopes.reorder, (sender, resource) =>
       ctx.stores.streams.state(sender, resource),
     );
-    this.#verifyOptions = {
-      trust: ctx.trust,
+    const policy = {
       maxFrameBytes: ctx.config.limits.envelope,
       maxAgeMs: ctx.config.envelopes.maxAgeMs,
       allowedSuites: ctx.config.envelopes.allowedSuites,
     };
+    this.#verifyOptions = { trust: ctx.trust, ...policy };
     this.#group = new GroupCommit(ctx.db.knex);
     const { openWorkers } = ctx.config.envelopes;
     this.#pool =
       openWorkers > 0
-        ? new OpenPool(openWorkers, {
-            trust: ctx.pem.trust,
-            identity: ctx.pem.identity,
-            verify: {
-              maxFrameBytes: ctx.config.limits.envelope,
-              maxAgeMs: ctx.config.envelopes.maxAgeMs,
-              allowedSuites: ctx.config.envelopes.allowedSuites,
-            },
-          })
+        ? new OpenPool(openWorkers, { trust: ctx.pem.trust, identity: ctx.pem.identity, verify: policy })
         : undefined;
   }
 
@@ -196,7 +191,7 @@ export class EnvelopeIngest {
           throw err;
         }
         const appliedAt = nowIso();
-        const connection = await this.#write(trx, resource, position, batch, appliedAt);
+        const deleteKeys = await this.#write(trx, resource, position, batch, appliedAt);
         const receipt = signReceipt(
           {
             v: 1,
@@ -225,7 +220,7 @@ export class EnvelopeIngest {
           appliedAt,
         });
         if (position.snapshot === 'end')
-          await this.#dropStaleRows(trx, connection, resource, position, batch.count);
+          await this.#dropStaleRows(trx, deleteKeys, resource, position, batch.count);
         return { receipt, outcome: 'applied' };
       })
       .catch(async (err: unknown): Promise<IngestResult> => {
@@ -249,22 +244,25 @@ export class EnvelopeIngest {
     return result;
   }
 
-  /** Applies the batch's rows to the resource table; returns the transaction's driver connection. */
+  /**
+   * Applies the batch's rows to the resource table. Returns how to delete more of the sender's keys in the same
+   * transaction (the end of a resnapshot does).
+   */
   async #write(
     trx: Knex.Transaction,
     resource: ResourceRow,
     position: Position,
     batch: PreparedBatch,
     appliedAt: string,
-  ): Promise<unknown> {
+  ): Promise<DeleteKeys> {
     const { db } = this.ctx;
     const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
     const connection = await (
       trx as unknown as { client: { acquireConnection(): Promise<unknown> } }
     ).client.acquireConnection();
-    if (batch.deletes.keys[0]!.length > 0) {
-      await db.dialect.deleteRows(connection, shape, { sender: position.sender, keys: batch.deletes.keys });
-    }
+    const deleteKeys: DeleteKeys = (keys) =>
+      db.dialect.deleteRows(connection, shape, { sender: position.sender, keys });
+    if (batch.deletes.keys[0]!.length > 0) await deleteKeys(batch.deletes.keys);
     if (batch.upserts.rows.length > 0) {
       await db.dialect.upsertRows(connection, shape, {
         sender: position.sender,
@@ -275,7 +273,7 @@ export class EnvelopeIngest {
         updatedAt: appliedAt,
       });
     }
-    return connection;
+    return deleteKeys;
   }
 
   /**
@@ -284,20 +282,19 @@ export class EnvelopeIngest {
    */
   async #dropStaleRows(
     trx: Knex.Transaction,
-    connection: unknown,
+    deleteKeys: DeleteKeys,
     resource: ResourceRow,
     position: Position,
     applied: number,
   ): Promise<void> {
-    const { db, stores } = this.ctx;
-    const shape = { table: resource.table, keyColumns: resource.keyItems.map((k) => k.column) };
+    const { stores } = this.ctx;
     let logPosition = resource.logPosition + applied;
     const dropped = await dropRowsOfOlderEpochs(
       trx,
       resource,
       position.sender,
       position.epoch,
-      (keys) => db.dialect.deleteRows(connection, shape, { sender: position.sender, keys }),
+      deleteKeys,
       async (count, content) => {
         await stores.changeLog.append(trx, {
           resourceId: resource.id,

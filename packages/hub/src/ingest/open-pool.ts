@@ -49,7 +49,7 @@ export class OpenPool {
     });
   }
 
-  /** Stops the workers; jobs still running fail with FERRY_INTERNAL (a 500: senders retry). */
+  /** Stops the workers; jobs still running fail with FERRY_INTERNAL as a 503 (senders retry). */
   async close(): Promise<void> {
     this.#closed = true;
     const slots = this.#slots.splice(0);

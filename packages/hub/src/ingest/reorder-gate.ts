@@ -59,11 +59,16 @@ export class ReorderGate {
     }
   }
 
-  /** Whether the position is ahead: by the last position seen first, by the database when that says ahead. */
+  /**
+   * Whether the position is ahead: by the furthest position known first; by the database when that says
+   * ahead, judged against the furthest position known once the read is back (an advance may come during it).
+   */
   async #ahead(key: string, sender: string, resource: string, epoch: number, seq: number): Promise<boolean> {
     const known = this.#known.get(key);
     if (known && !isAhead(known, epoch, seq)) return false;
-    return isAhead(await this.#read(key, sender, resource), epoch, seq);
+    const state = await this.readState(sender, resource);
+    if (state) this.#remember(key, state);
+    return isAhead(this.#known.get(key) ?? state, epoch, seq);
   }
 
   /**
@@ -83,12 +88,6 @@ export class ReorderGate {
    */
   forget(sender: string, resource: string): void {
     this.#known.delete(streamKey(sender, resource));
-  }
-
-  async #read(key: string, sender: string, resource: string): Promise<StreamState | undefined> {
-    const state = await this.readState(sender, resource);
-    if (state) this.#remember(key, state);
-    return state;
   }
 
   /** Keeps the furthest position: the database lags behind envelopes queued for the next commit. */
