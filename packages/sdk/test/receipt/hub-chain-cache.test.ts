@@ -4,7 +4,6 @@ import { isFerryError } from '../../src/errors/index.js';
 import { Certificate } from '../../src/pki/certificate.js';
 import { TrustStore } from '../../src/pki/trust.js';
 import { type Receipt, signReceipt, verifyReceipt } from '../../src/receipt/index.js';
-import { isPlainSignedReceipt, signedReceiptSchema } from '../../src/receipt/receipt.js';
 import { pkiFixture } from '../helpers/pki-fixtures.js';
 
 const HUB = '11370000MB00000HUB';
@@ -111,65 +110,18 @@ describe('receipt verification with a cached hub chain', () => {
   });
 });
 
-describe('the fast shape check of a signed receipt', () => {
+describe('a verified receipt', () => {
   const pki = pkiFixture('ec-p256');
   const hub = pki.issue({ departmentCode: HUB });
   const signed = JSON.parse(JSON.stringify(signReceipt(receipt(), hub)));
-
-  it('accepts what a hub sends and never anything the schema refuses', () => {
-    expect(isPlainSignedReceipt(signed)).toBe(true);
-    const variants: unknown[] = [
-      null,
-      [],
-      'x',
-      { ...signed, extra: 1 },
-      { ...signed, x5c: [] },
-      { ...signed, x5c: ['not base64!'] },
-      { ...signed, signature: 'a'.repeat(2049) },
-    ];
-    const fields: [string, unknown[]][] = [
-      ['v', [2, '1', undefined]],
-      ['envelopeId', ['ABC', `${'0'.repeat(31)}G`, 1]],
-      ['sender', ['', 'x'.repeat(65), 3]],
-      ['resource', ['', 'x'.repeat(129)]],
-      ['epoch', [-1, 1.5, 2 ** 53, '1']],
-      ['seq', [-1, Number.NaN]],
-      ['rows', [Number.POSITIVE_INFINITY]],
-      ['status', ['ok', undefined]],
-      [
-        'appliedAt',
-        [
-          '2026-02-30T08:00:00.000Z',
-          '2026-11-26T08:00:00.000+08:00',
-          '2026-11-26 08:00:00.000Z',
-          '2026-11-26T24:00:00.000Z',
-          '2026-11-26T08:00:00Z', // valid for the schema, not the hub's form: left to the schema
-          '',
-        ],
-      ],
-      ['hub', ['']],
-    ];
-    for (const [field, values] of fields) {
-      for (const value of values)
-        variants.push({ ...signed, receipt: { ...signed.receipt, [field]: value } });
-    }
-    const { hub: _dropped, ...missing } = signed.receipt;
-    variants.push({ ...signed, receipt: missing }, { ...signed, receipt: { ...signed.receipt, note: 1 } });
-    for (const v of variants) {
-      if (isPlainSignedReceipt(v))
-        expect(signedReceiptSchema.safeParse(v).success, JSON.stringify(v)).toBe(true);
-    }
-    expect(variants.filter((v) => isPlainSignedReceipt(v))).toEqual([]);
-  });
 
   it('leaves the caller’s object alone and returns the same receipt either way', () => {
     const copy = JSON.parse(JSON.stringify(signed));
     const fast = verifyReceipt(copy, { trust: pki.trust });
     expect(fast).toEqual(receipt());
     expect(fast).not.toBe(copy.receipt);
-    // A form the fast check leaves to the schema (seconds without milliseconds is valid ISO 8601 too).
+    // Seconds without milliseconds is valid ISO 8601 too.
     const other = signReceipt(receipt({ appliedAt: '2026-11-26T08:00:00Z' }), hub);
-    expect(isPlainSignedReceipt(other)).toBe(false);
     expect(verifyReceipt(other, { trust: pki.trust }).appliedAt).toBe('2026-11-26T08:00:00Z');
   });
 });
