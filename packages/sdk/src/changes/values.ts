@@ -78,10 +78,6 @@ export function isIsoDate(text: string): boolean {
   return text.length === 10 && isIsoDateAt(text, 0);
 }
 
-// What the constructors test anything but a string with (it is converted to text), as they always have.
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$`, without a regular expression. */
 export function isIsoTimestamp(text: string): boolean {
   const n = text.length;
@@ -130,7 +126,7 @@ let checkedIso: string | undefined;
 export class Timestamp {
   readonly iso: string;
   constructor(iso: string) {
-    if (iso !== checkedIso && !(typeof iso === 'string' ? isIsoTimestamp(iso) : ISO_TIMESTAMP.test(iso))) {
+    if (iso !== checkedIso && !isIsoTimestamp(typeof iso === 'string' ? iso : String(iso))) {
       throw new TypeError(`"${iso}" is not an ISO 8601 timestamp`);
     }
     this.iso = iso;
@@ -167,7 +163,7 @@ export function timestampOfCheckedIso(iso: string): Timestamp {
 export class DateOnly {
   readonly iso: string;
   constructor(iso: string) {
-    if (!(typeof iso === 'string' ? isIsoDate(iso) : ISO_DATE.test(iso)))
+    if (!isIsoDate(typeof iso === 'string' ? iso : String(iso)))
       throw new TypeError(`"${iso}" is not an ISO 8601 date`);
     this.iso = iso;
   }
