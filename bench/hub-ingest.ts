@@ -28,8 +28,12 @@ import {
 } from '@ferry/sdk';
 import { createHub, type Hub } from '../packages/hub/src/index.js';
 import { decodeBatch } from '../packages/hub/src/ingest/decode-batch.js';
-import { openDatabase } from '../packages/hub/src/store/database.js';
-import { createResourceTable } from '../packages/hub/src/store/resources.js';
+import {
+  dropBenchSchema,
+  openRawBaseline,
+  type RawBaseline,
+  type StoredRow,
+} from './support/raw-baseline.js';
 
 const QUICK = process.argv.includes('--quick');
 function argValue(name: string): string | undefined {
@@ -111,7 +115,7 @@ function batch(first: number): Change[] {
 }
 
 /** The rows of a batch exactly as the hub stores them: canonical key text and encoded JSON row. */
-function rawRows(changes: Change[]): { key: string; row: string }[] {
+function rawRows(changes: Change[]): StoredRow[] {
   const lines = Buffer.from(encodeChanges(changes)).toString('utf8').trimEnd().split('\n');
   return lines.map((line, i) => ({
     key: String((changes[i]!.key as { id: bigint }).id),
@@ -124,7 +128,7 @@ interface Target {
   label: string;
   hub: Hub;
   url: string;
-  raw: (rows: { key: string; row: string }[], seq: number) => Promise<void>;
+  raw: RawBaseline['insert'];
   close(): Promise<void>;
 }
 
@@ -160,63 +164,16 @@ async function startHub(database: Record<string, unknown>): Promise<{ hub: Hub; 
   return { hub, url };
 }
 
-const COLUMNS = '"sender","k_0","row","epoch","seq","updated_at"';
-
-/** Minimal slices of the drivers the raw contender calls directly. */
-interface SqliteConnection {
-  prepare(sql: string): { run(params: unknown[]): unknown };
-}
-interface PgConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
-}
-
-/**
- * The raw contender's own connection, opened by the hub's own database code (same pragmas or pool settings),
- * with a table made by the hub's own DDL beside the hub's resource table.
- */
-async function rawConnection(database: { sqlite?: string; url?: string; schema?: string }) {
-  const db = await openDatabase(
-    {
-      sqlite: database.sqlite ?? 'unused.sqlite',
-      synchronous: 'full',
-      schema: database.schema ?? 'ferry',
-      poolMax: 1,
-      ...(database.url ? { url: database.url } : {}),
-    },
-    process.cwd(),
-  );
-  await createResourceTable(db.knex, { table: 'raw_baseline', keyColumns: ['k_0'] });
-  const client = db.knex.client as {
-    acquireConnection(): Promise<unknown>;
-    releaseConnection(c: unknown): Promise<void>;
-  };
-  const connection = await client.acquireConnection();
-  return {
-    connection,
-    close: async () => {
-      // The pool waits for borrowed connections before it closes.
-      await client.releaseConnection(connection);
-      await db.close();
-    },
-  };
-}
-
 async function sqliteTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const file = join(dir, 'hub.sqlite');
   const { hub, url } = await startHub({ sqlite: file });
-  const raw = await rawConnection({ sqlite: file });
-  const insert = (raw.connection as SqliteConnection).prepare(
-    `INSERT INTO "raw_baseline" (${COLUMNS}) VALUES ${Array(ROWS).fill('(?,?,?,?,?,?)').join(',')}`,
-  );
+  const raw = await openRawBaseline({ sqlite: file }, ROWS);
   return {
     label: 'SQLite (file, WAL, synchronous=FULL)',
     hub,
     url,
-    raw: async (rows, seq) => {
-      const now = new Date().toISOString();
-      insert.run(rows.flatMap((r) => ['GA01', r.key, r.row, 1, seq, now]));
-    },
+    raw: raw.insert,
     close: async () => {
       await raw.close();
       await hub.close();
@@ -227,9 +184,9 @@ async function sqliteTarget(): Promise<Target> {
 
 async function postgresTarget(): Promise<Target | undefined> {
   const schema = `ferry_bench_${randomBytes(4).toString('hex')}`;
-  let raw: Awaited<ReturnType<typeof rawConnection>>;
+  let raw: RawBaseline;
   try {
-    raw = await rawConnection({ url: PG_URL, schema });
+    raw = await openRawBaseline({ url: PG_URL, schema }, ROWS);
   } catch (err) {
     console.log(
       `\nPostgreSQL not reachable at ${PG_URL} (${(err as Error).message}): skipped. Start it with`,
@@ -238,29 +195,15 @@ async function postgresTarget(): Promise<Target | undefined> {
     return undefined;
   }
   const { hub, url } = await startHub({ url: PG_URL, schema });
-  const client = raw.connection as PgConnection;
-  const text = `INSERT INTO "raw_baseline" (${COLUMNS}) VALUES ${Array.from({ length: ROWS }, (_, i) => `($${i * 6 + 1},$${i * 6 + 2},$${i * 6 + 3},$${i * 6 + 4},$${i * 6 + 5},$${i * 6 + 6})`).join(',')}`;
   return {
     label: 'PostgreSQL 127.0.0.1 (default settings)',
     hub,
     url,
-    raw: async (rows, seq) => {
-      const now = new Date().toISOString();
-      await client.query({
-        name: 'raw_baseline_insert',
-        text,
-        values: rows.flatMap((r) => ['GA01', r.key, r.row, 1, seq, now]),
-      });
-    },
+    raw: raw.insert,
     close: async () => {
       await hub.close();
-      const db = await openDatabase(
-        { url: PG_URL, schema, sqlite: 'unused', synchronous: 'full', poolMax: 1 },
-        process.cwd(),
-      );
-      await db.knex.raw('DROP SCHEMA ?? CASCADE', [schema]);
-      await db.close();
       await raw.close();
+      await dropBenchSchema(PG_URL, schema);
     },
   };
 }

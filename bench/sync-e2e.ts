@@ -42,6 +42,7 @@ import {
   Timestamp,
   TrustStore,
 } from '@ferry/sdk';
+import type { RawBaseline, StoredRow } from './support/raw-baseline.js';
 
 const RESOURCE = '101001/000001';
 const PAGE = 1000; // changes per send() call
@@ -294,8 +295,7 @@ async function main(): Promise<void> {
   const { EnvelopeIngest } = await import('../packages/hub/src/ingest/ingest-envelope.js');
   const { ChangeLogStore } = await import('../packages/hub/src/store/change-log.js');
   const { sqliteDialect, postgresDialect } = await import('../packages/hub/src/store/dialects/index.js');
-  const { openDatabase } = await import('../packages/hub/src/store/database.js');
-  const { createResourceTable } = await import('../packages/hub/src/store/resources.js');
+  const { dropBenchSchema, openRawBaseline } = await import('./support/raw-baseline.js');
 
   const ROWS = Number(flag('rows') ?? 100_000);
   const ROUNDS = Number(flag('rounds') ?? (QUICK ? 2 : 3));
@@ -362,7 +362,7 @@ async function main(): Promise<void> {
     nextKey: number;
     /** Rows sent through the hub so far. */
     e2eRows: number;
-    raw(rows: { key: string; row: string }[]): Promise<void>;
+    raw(rows: StoredRow[]): Promise<void>;
     /** Rows of the provider in the hub's resource table. */
     hubRows(): Promise<number>;
     close(): Promise<void>;
@@ -394,44 +394,17 @@ async function main(): Promise<void> {
     return { hub, url };
   }
 
-  const COLUMNS = '"sender","k_0","row","epoch","seq","updated_at"';
-  /** The raw contender's own connection (the hub's own pragmas / pool code) and a fresh table by the hub's DDL. */
-  async function rawConnection(database: { sqlite: string; url?: string; schema?: string }) {
-    const db = await openDatabase(
-      {
-        sqlite: database.sqlite,
-        synchronous: 'full',
-        schema: database.schema ?? 'ferry',
-        poolMax: 1,
-        ...(database.url ? { url: database.url } : {}),
-      },
-      process.cwd(),
-    );
-    await createResourceTable(db.knex, { table: 'raw_baseline', keyColumns: ['k_0'] });
-    const client = db.knex.client as {
-      acquireConnection(): Promise<unknown>;
-      releaseConnection(c: unknown): Promise<void>;
-    };
-    const connection = await client.acquireConnection();
-    return {
-      connection,
-      close: async () => {
-        await client.releaseConnection(connection);
-        await db.close();
-      },
-    };
+  /** How many rows the hub holds from the provider, read on the raw contender's connection. */
+  async function hubRowsOn(raw: RawBaseline): Promise<number> {
+    const [t] = await raw.query('SELECT table_name FROM resources WHERE code = ?', [RESOURCE]);
+    const [n] = await raw.query(`SELECT count(*) AS n FROM "${String(t!.table_name)}" WHERE sender = 'GA01'`);
+    return Number(n!.n);
   }
 
   async function sqliteTarget(): Promise<Target> {
     const file = join(work, 'hub.sqlite');
     const { hub, url } = await startHub({ sqlite: file });
-    const raw = await rawConnection({ sqlite: file });
-    const conn = raw.connection as {
-      prepare(sql: string): { run(p: unknown[]): unknown; get(p?: unknown[]): unknown };
-    };
-    const insert = conn.prepare(
-      `INSERT INTO "raw_baseline" (${COLUMNS}) VALUES ${Array(RAW_BATCH).fill('(?,?,?,?,?,?)').join(',')}`,
-    );
+    const raw = await openRawBaseline({ sqlite: file }, RAW_BATCH);
     let seq = 0;
     return {
       label: 'SQLite hub (file, WAL, synchronous=FULL)',
@@ -439,23 +412,8 @@ async function main(): Promise<void> {
       storageDir: join(work, 'sender-sqlite'),
       nextKey: 0,
       e2eRows: 0,
-      hubRows: async () => {
-        const t = conn.prepare('SELECT table_name FROM resources WHERE code = ?').get([RESOURCE]) as {
-          table_name: string;
-        };
-        return Number(
-          (
-            conn.prepare(`SELECT count(*) AS n FROM "${t.table_name}" WHERE sender = 'GA01'`).get() as {
-              n: number;
-            }
-          ).n,
-        );
-      },
-      raw: async (rows) => {
-        const now = new Date().toISOString();
-        const s = seq++;
-        insert.run(rows.flatMap((r) => ['GA01', r.key, r.row, 1, s, now]));
-      },
+      hubRows: () => hubRowsOn(raw),
+      raw: (rows) => raw.insert(rows, seq++),
       close: async () => {
         await raw.close();
         await hub.close();
@@ -474,15 +432,7 @@ async function main(): Promise<void> {
       return undefined;
     }
     const { hub, url } = started;
-    const raw = await rawConnection({ sqlite: 'unused', url: PG_URL, schema });
-    const client = raw.connection as {
-      query(c: {
-        name?: string;
-        text: string;
-        values: unknown[];
-      }): Promise<{ rows: Record<string, unknown>[] }>;
-    };
-    const text = `INSERT INTO "raw_baseline" (${COLUMNS}) VALUES ${Array.from({ length: RAW_BATCH }, (_, i) => `($${i * 6 + 1},$${i * 6 + 2},$${i * 6 + 3},$${i * 6 + 4},$${i * 6 + 5},$${i * 6 + 6})`).join(',')}`;
+    const raw = await openRawBaseline({ url: PG_URL, schema }, RAW_BATCH);
     let seq = 0;
     return {
       label: 'PostgreSQL hub (127.0.0.1, server defaults)',
@@ -490,35 +440,12 @@ async function main(): Promise<void> {
       storageDir: join(work, 'sender-postgres'),
       nextKey: 0,
       e2eRows: 0,
-      hubRows: async () => {
-        const t = await client.query({
-          text: 'SELECT table_name FROM resources WHERE code = $1',
-          values: [RESOURCE],
-        });
-        const n = await client.query({
-          text: `SELECT count(*) AS n FROM "${String(t.rows[0]!.table_name)}" WHERE sender = 'GA01'`,
-          values: [],
-        });
-        return Number(n.rows[0]!.n);
-      },
-      raw: async (rows) => {
-        const now = new Date().toISOString();
-        const s = seq++;
-        await client.query({
-          name: 'raw_baseline_insert',
-          text,
-          values: rows.flatMap((r) => ['GA01', r.key, r.row, 1, s, now]),
-        });
-      },
+      hubRows: () => hubRowsOn(raw),
+      raw: (rows) => raw.insert(rows, seq++),
       close: async () => {
         await hub.close();
         await raw.close();
-        const db = await openDatabase(
-          { url: PG_URL, schema, sqlite: 'unused', synchronous: 'full', poolMax: 1 },
-          process.cwd(),
-        );
-        await db.knex.raw('DROP SCHEMA ?? CASCADE', [schema]);
-        await db.close();
+        await dropBenchSchema(PG_URL, schema);
       },
     };
   }
