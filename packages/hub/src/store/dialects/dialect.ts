@@ -65,3 +65,34 @@ export function chunkSizes(total: number, max: number): number[] {
   if (left > 0) sizes.push(left);
   return sizes;
 }
+
+/** Columns of a resource table row after its key columns: `row`, `epoch`, `seq`, `updated_at`. */
+const COLUMNS_AFTER_KEYS = 4;
+
+/**
+ * The upsert statements of a batch: sizes from {@link chunkSizes} (at most `maxRows`, and at most
+ * `maxParameters` bound values), each with its values in column order (sender, key columns, row, epoch, seq,
+ * updated_at) row after row.
+ */
+export function* upsertChunks(
+  batch: UpsertBatch,
+  maxRows: number,
+  maxParameters: number,
+): Generator<{ rows: number; values: unknown[] }> {
+  const width = 1 + batch.keys.length + COLUMNS_AFTER_KEYS;
+  let start = 0;
+  for (const n of chunkSizes(batch.rows.length, Math.min(maxRows, Math.floor(maxParameters / width)))) {
+    const values: unknown[] = new Array(n * width);
+    let p = 0;
+    for (let i = start; i < start + n; i++) {
+      values[p++] = batch.sender;
+      for (const column of batch.keys) values[p++] = column[i];
+      values[p++] = batch.rows[i];
+      values[p++] = batch.epoch;
+      values[p++] = batch.seq;
+      values[p++] = batch.updatedAt;
+    }
+    yield { rows: n, values };
+    start += n;
+  }
+}

@@ -9,6 +9,7 @@ import {
   quote,
   type ResourceTableShape,
   type UpsertBatch,
+  upsertChunks,
 } from './dialect.js';
 
 /** Rows per statement (PostgreSQL allows 65 535 parameters). */
@@ -43,21 +44,8 @@ export const postgresDialect: Dialect = {
 
   async upsertRows(connection, shape, batch: UpsertBatch) {
     const client = connection as pg.Client;
-    const width = shape.keyColumns.length + 5;
-    let start = 0;
-    for (const n of chunkSizes(batch.rows.length, Math.min(CHUNK_ROWS, Math.floor(65_535 / width)))) {
-      const values: unknown[] = new Array(n * width);
-      let p = 0;
-      for (let i = start; i < start + n; i++) {
-        values[p++] = batch.sender;
-        for (const column of batch.keys) values[p++] = column[i];
-        values[p++] = batch.rows[i];
-        values[p++] = batch.epoch;
-        values[p++] = batch.seq;
-        values[p++] = batch.updatedAt;
-      }
+    for (const { rows: n, values } of upsertChunks(batch, CHUNK_ROWS, 65_535)) {
       await client.query({ name: `ferry_u_${shape.table}_${n}`, text: upsertSql(shape, n), values });
-      start += n;
     }
   },
 

@@ -7,6 +7,7 @@ import {
   quote,
   type ResourceTableShape,
   type UpsertBatch,
+  upsertChunks,
 } from './dialect.js';
 
 /** Rows per statement (SQLite binds at most 32 766 variables). */
@@ -52,22 +53,8 @@ export const sqliteDialect: Dialect = {
 
   async upsertRows(connection, shape, batch: UpsertBatch) {
     const db = connection as BetterSqlite3.Database;
-    const total = batch.rows.length;
-    const width = shape.keyColumns.length + 5;
-    let start = 0;
-    for (const n of chunkSizes(total, Math.min(CHUNK_ROWS, Math.floor(32_766 / width)))) {
-      const params: unknown[] = new Array(n * width);
-      let p = 0;
-      for (let i = start; i < start + n; i++) {
-        params[p++] = batch.sender;
-        for (const column of batch.keys) params[p++] = column[i];
-        params[p++] = batch.rows[i];
-        params[p++] = batch.epoch;
-        params[p++] = batch.seq;
-        params[p++] = batch.updatedAt;
-      }
-      statement(db, `u|${shape.table}|${n}`, () => upsertSql(shape, n)).run(params);
-      start += n;
+    for (const { rows: n, values } of upsertChunks(batch, CHUNK_ROWS, 32_766)) {
+      statement(db, `u|${shape.table}|${n}`, () => upsertSql(shape, n)).run(values);
     }
   },
 
