@@ -1,13 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /** Waits `ms`, or less when `signal` aborts first (never rejects). */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  // An abort rejects the timer; here it only ends the wait early.
+  return delay(ms, undefined, signal ? { signal } : undefined).then(
+    () => {},
+    () => {},
+  );
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { FerryError, isFerryError } from '../../errors/index.js';
 import type { Checkpoint } from '../checkpoint.js';
 import type { ChangeBatch, ChangeSink } from '../sink.js';
@@ -404,14 +405,9 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  // An abort rejects the timer; here it only ends the wait early.
+  return delay(ms, undefined, signal ? { signal } : undefined).then(
+    () => {},
+    () => {},
+  );
 }
