@@ -25,7 +25,8 @@ export class Decimal {
   }
 }
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** Whether a UTF-16 code unit is an ASCII digit. */
+export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** `-?\d+(\.\d+)?`: the text of a decimal number, not necessarily canonical. */
 export function isDecimalText(text: string): boolean {
@@ -73,6 +74,20 @@ export function isIsoDateAt(text: string, at: number): boolean {
   );
 }
 
+/** `\d{2}:\d{2}:\d{2}` from `at`: the time part of ISO 8601 to the second. */
+export function isIsoTimeAt(text: string, at: number): boolean {
+  return (
+    isDigit(text.charCodeAt(at)) &&
+    isDigit(text.charCodeAt(at + 1)) &&
+    text.charCodeAt(at + 2) === 58 &&
+    isDigit(text.charCodeAt(at + 3)) &&
+    isDigit(text.charCodeAt(at + 4)) &&
+    text.charCodeAt(at + 5) === 58 &&
+    isDigit(text.charCodeAt(at + 6)) &&
+    isDigit(text.charCodeAt(at + 7))
+  );
+}
+
 /** `^\d{4}-\d{2}-\d{2}$`. */
 export function isIsoDate(text: string): boolean {
   return text.length === 10 && isIsoDateAt(text, 0);
@@ -81,20 +96,7 @@ export function isIsoDate(text: string): boolean {
 /** `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$`, without a regular expression. */
 export function isIsoTimestamp(text: string): boolean {
   const n = text.length;
-  if (
-    n < 19 ||
-    !isIsoDateAt(text, 0) ||
-    text.charCodeAt(10) !== 84 ||
-    !isDigit(text.charCodeAt(11)) ||
-    !isDigit(text.charCodeAt(12)) ||
-    text.charCodeAt(13) !== 58 ||
-    !isDigit(text.charCodeAt(14)) ||
-    !isDigit(text.charCodeAt(15)) ||
-    text.charCodeAt(16) !== 58 ||
-    !isDigit(text.charCodeAt(17)) ||
-    !isDigit(text.charCodeAt(18))
-  )
-    return false;
+  if (n < 19 || !isIsoDateAt(text, 0) || text.charCodeAt(10) !== 84 || !isIsoTimeAt(text, 11)) return false;
   let i = 19;
   if (text.charCodeAt(i) === 46) {
     const start = ++i;

@@ -1,6 +1,13 @@
 // Driver values → Ferry values, for drivers configured to return numbers and date-times as text.
 import { DateOnly, Decimal, type FerryValue, Timestamp } from '../../changes/index.js';
-import { isDecimalText, isIsoDate, isIsoDateAt, timestampOfCheckedIso } from '../../changes/values.js';
+import {
+  isDecimalText,
+  isDigit,
+  isIsoDate,
+  isIsoDateAt,
+  isIsoTimeAt,
+  timestampOfCheckedIso,
+} from '../../changes/values.js';
 import type { SourceColumn } from '../source.js';
 
 /**
@@ -14,18 +21,7 @@ export function parseSqlTimestamp(text: string, scale?: number): Timestamp | und
   const sep = text.charCodeAt(10);
   if (text.length < 19 || (sep !== 32 && sep !== 84)) return undefined;
   // `dddd-dd-dd` `dd:dd:dd`: what the Timestamp constructor would check of the text built below.
-  if (
-    !isIsoDateAt(text, 0) ||
-    !isDigit(text.charCodeAt(11)) ||
-    !isDigit(text.charCodeAt(12)) ||
-    text.charCodeAt(13) !== 58 ||
-    !isDigit(text.charCodeAt(14)) ||
-    !isDigit(text.charCodeAt(15)) ||
-    text.charCodeAt(16) !== 58 ||
-    !isDigit(text.charCodeAt(17)) ||
-    !isDigit(text.charCodeAt(18))
-  )
-    return undefined;
+  if (!isIsoDateAt(text, 0) || !isIsoTimeAt(text, 11)) return undefined;
   let i = 19;
   let digits = 0;
   if (text.charCodeAt(19) === 46) {
@@ -85,7 +81,6 @@ const latin1: (buf: Buffer, end: number) => string =
   typeof (isoScratch as Latin1Slicing).latin1Slice === 'function'
     ? (buf, end) => (buf as Latin1Slicing).latin1Slice!(0, end)
     : (buf, end) => buf.toString('latin1', 0, end);
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * Seconds since the epoch as decimal text (`1795939200.123456`) → a UTC {@link Timestamp} with exactly the
