@@ -8,12 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type CatalogEntry,
   CHANGES_CONTENT_TYPE,
   type Change,
   createCertificateAuthority,
-  DateOnly,
-  Decimal,
   encodeChanges,
   generateKeyPair,
   type Identity,
@@ -21,13 +18,13 @@ import {
   open,
   seal,
   signRequest,
-  Timestamp,
   TrustStore,
   verifyEnvelope,
   verifyReceipt,
 } from '@ferry/sdk';
 import { createHub, type Hub } from '../packages/hub/src/index.js';
 import { decodeBatch } from '../packages/hub/src/ingest/decode-batch.js';
+import { entry, page, RESOURCE } from './support/population.js';
 import {
   dropBenchSchema,
   openRawBaseline,
@@ -50,7 +47,6 @@ const PIPELINED_BATCHES = 32;
 const IN_FLIGHT = Number(argValue('--in-flight') ?? 4);
 const WARMUP_BATCHES = 3;
 const TARGET = 0.5;
-const RESOURCE = '101001/000001';
 const PG_URL = process.env.FERRY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // ── parties ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -71,47 +67,8 @@ const hubId = party('HUB01');
 const provider = party('GA01');
 
 // ── data ─────────────────────────────────────────────────────────────────────────────────────────────────
-const entry: CatalogEntry = {
-  classification: { category: 'basic', subclass: '01', group: '001' },
-  code: RESOURCE,
-  name: '常住人口基本信息',
-  provider: '某市公安局',
-  providerCode: 'GA01',
-  summary: '基准测试用的信息资源。',
-  format: { type: 'database', detail: 'table' },
-  dataItems: [
-    { name: 'id', dataType: 'integer', key: true },
-    { name: 'name', dataType: 'string', length: 50, key: false },
-    { name: 'address', dataType: 'string', length: 200, key: false },
-    { name: 'amount', dataType: 'decimal', precision: 18, scale: 2, key: false },
-    { name: 'born', dataType: 'date', key: false },
-    { name: 'updated', dataType: 'datetime', key: false },
-  ],
-  share: { type: 'unconditional', methods: ['platform'] },
-  open: { isOpen: false },
-  updateCycle: 'realtime',
-  releaseDate: '2025-01-01',
-  version: 1,
-  secrecy: 'non-classified',
-  level: 'department',
-};
-
 function batch(first: number): Change[] {
-  return Array.from({ length: ROWS }, (_, i) => {
-    const id = BigInt(first + i);
-    return {
-      op: 'upsert' as const,
-      key: { id },
-      row: {
-        id,
-        name: i % 2 ? '张三' : '李四·欧阳',
-        address: `山东省济南市历下区泉城路${first + i}号（政务服务中心）`,
-        amount: new Decimal(`${(first + i) % 100000}.${String(i % 100).padStart(2, '0')}`),
-        born: new DateOnly(`19${String(50 + (i % 50))}-0${1 + (i % 9)}-1${i % 10}`),
-        updated: new Timestamp('2026-11-26T08:00:00.123456+08:00'),
-      },
-    };
-  });
+  return page(first, ROWS);
 }
 
 /** The rows of a batch exactly as the hub stores them: canonical key text and encoded JSON row. */
