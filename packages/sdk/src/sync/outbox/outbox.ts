@@ -222,25 +222,13 @@ export class Outbox {
       const file = await readFile(join(dir, 'stream.json'), 'utf8').catch(() => undefined);
       if (file === undefined) continue;
       const saved = JSON.parse(file) as StreamFile;
-      const { handle: journal, bytes } = await openJournal(dir);
-      const state: StreamState = {
-        resource: saved.resource,
-        dir,
+      const state = await openStreamState(saved.resource, dir, {
         epoch: saved.epoch,
         ackedSeq: saved.ackedSeq,
         ackedCursor: saved.cursor ?? undefined,
-        pending: [],
-        tail: Promise.resolve(),
-        journal,
-        journalBytes: bytes,
-        checkpointOffset: bytes,
-        acksSinceCheckpoint: 0,
-        ackQueue: [],
-        acksInFlight: 0,
-        journalIdle: undefined,
-        batchDir: undefined,
-      };
+      });
       this.streams.set(state.resource, state);
+      const { journal, journalBytes: bytes } = state;
       if (saved.journalOffset === undefined) {
         // Written before the journal: the stream file covers every receipt line. Record that now, so that
         // acknowledgements appended from here on are replayed after a crash.
@@ -298,24 +286,11 @@ export class Outbox {
         const dir = join(this.dir, 'streams', streamId(resource));
         await mkdir(join(dir, 'batches'), { recursive: true });
         await syncDirectory(join(this.dir, 'streams'));
-        const { handle: journal, bytes } = await openJournal(dir);
-        const state: StreamState = {
-          resource,
-          dir,
+        const state = await openStreamState(resource, dir, {
           epoch: 0,
           ackedSeq: -1,
           ackedCursor: undefined,
-          pending: [],
-          tail: Promise.resolve(),
-          journal,
-          journalBytes: bytes,
-          checkpointOffset: bytes,
-          acksSinceCheckpoint: 0,
-          ackQueue: [],
-          acksInFlight: 0,
-          journalIdle: undefined,
-          batchDir: undefined,
-        };
+        });
         // Also makes the journal's and the batch directory's names durable (same directory sync).
         await this.saveStream(state);
         this.streams.set(resource, state);
@@ -618,6 +593,30 @@ export class Outbox {
 }
 
 /** Opens (creating) a stream's journal for reading and appending; returns it and its size. */
+/** A stream's in-memory state at `position`, with its journal opened (the stream file covers all of it). */
+async function openStreamState(
+  resource: string,
+  dir: string,
+  position: Pick<StreamState, 'epoch' | 'ackedSeq' | 'ackedCursor'>,
+): Promise<StreamState> {
+  const { handle: journal, bytes } = await openJournal(dir);
+  return {
+    resource,
+    dir,
+    ...position,
+    pending: [],
+    tail: Promise.resolve(),
+    journal,
+    journalBytes: bytes,
+    checkpointOffset: bytes,
+    acksSinceCheckpoint: 0,
+    ackQueue: [],
+    acksInFlight: 0,
+    journalIdle: undefined,
+    batchDir: undefined,
+  };
+}
+
 async function openJournal(dir: string): Promise<{ handle: FileHandle; bytes: number }> {
   const handle = await open(join(dir, 'receipts.ndjson'), 'a+', 0o600);
   try {
