@@ -5,7 +5,7 @@ import { reviewApplication } from '../applications/review-application.js';
 import { callerOf } from '../auth/authenticate.js';
 import type { HubContext } from '../context.js';
 import type { ApplicationStatus } from '../store/index.js';
-import { resourceCodeParam } from './schemas.js';
+import { resourceCodeParam, reviewDecisionBody } from './schemas.js';
 
 const text = { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' } as const;
 
@@ -43,15 +43,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: HubContext): void {
           required: ['id'],
           properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } },
         },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['decision'],
-          properties: {
-            decision: { enum: ['approve', 'reject'] },
-            comment: { type: 'string', maxLength: 2000 },
-          },
-        },
+        body: reviewDecisionBody,
       },
     },
     async (request) => {

@@ -5,7 +5,7 @@ import { moveVersion } from '../catalog/move-version.js';
 import { listEntries, readEntry } from '../catalog/read-entries.js';
 import { submitEntry } from '../catalog/submit-entry.js';
 import type { HubContext } from '../context.js';
-import { resourceCodeParam, versionParam } from './schemas.js';
+import { resourceCodeParam, reviewDecisionBody, versionParam } from './schemas.js';
 
 const codeParams = { type: 'object', required: ['code'], properties: { code: resourceCodeParam } } as const;
 const versionParams = {
@@ -46,15 +46,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: HubContext): void {
     {
       schema: {
         params: versionParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['decision'],
-          properties: {
-            decision: { enum: ['approve', 'reject'] },
-            comment: { type: 'string', maxLength: 2000 },
-          },
-        },
+        body: reviewDecisionBody,
       },
     },
     async (request) => {

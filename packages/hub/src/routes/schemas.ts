@@ -13,3 +13,14 @@ export const versionParam = { type: 'integer', minimum: 1, maximum: 2_147_483_64
 
 /** A cursor: a change-log position, decimal digits. */
 export const cursorParam = { type: 'string', pattern: '^\\d{1,15}$' } as const;
+
+/** The body of a reviewer's decision (on a catalog entry version or a data-sharing application). */
+export const reviewDecisionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision'],
+  properties: {
+    decision: { enum: ['approve', 'reject'] },
+    comment: { type: 'string', maxLength: 2000 },
+  },
+} as const;
