@@ -214,9 +214,10 @@ export class EnvelopeIngest {
           epoch: position.epoch,
           seq: position.seq,
           rows: batch.count,
-          logs: [{ count: batch.count, deflated: batch.deflated }],
+          log: { count: batch.count, deflated: batch.deflated },
           streamExisted: state !== undefined,
           receipt,
+          audit: auditEntry(position, 'ok', batch.count),
           appliedAt,
         });
         if (position.snapshot === 'end')

@@ -1,11 +1,11 @@
 // The bookkeeping rows of an applied envelope: its changes in the change log at the next log positions, the
 // resource's log position, the stream's next position, the envelope with its receipt, and the audit entry.
-// On PostgreSQL the common case (one log batch) is one statement of data-modifying CTEs, one round trip instead
-// of five; everything else takes the repositories' statements one by one. Runs inside the ingest transaction.
+// On PostgreSQL an envelope with changes is one statement of data-modifying CTEs, one round trip instead of five;
+// otherwise the repositories' statements run one by one. Runs inside the ingest transaction.
 import type { SignedReceipt } from '@ferry/sdk';
 import type { Knex } from 'knex';
 import type { Stores } from '../context.js';
-import type { ResourceRow, StreamState } from '../store/index.js';
+import type { AuditEntry, ResourceRow, StreamState } from '../store/index.js';
 
 /** What was applied, for the bookkeeping rows. */
 export interface AppliedRecord {
@@ -16,11 +16,13 @@ export interface AppliedRecord {
   seq: number;
   /** Changes in the envelope (the receipt's and audit's row count). */
   rows: number;
-  /** Change-log batches to append, in order: the envelope's, then a resnapshot's dropped rows. */
-  logs: { count: number; deflated: Uint8Array }[];
+  /** The envelope's changes for the change log: how many, and their content deflated (nothing when 0). */
+  log: { count: number; deflated: Uint8Array };
   /** Whether the stream had a position before this envelope. */
   streamExisted: boolean;
   receipt: SignedReceipt;
+  /** The audit entry of the ingest. */
+  audit: AuditEntry;
   appliedAt: string;
 }
 
@@ -31,24 +33,22 @@ export async function recordApplied(
   stores: Stores,
   record: AppliedRecord,
 ): Promise<void> {
-  const logs = record.logs.filter((l) => l.count > 0);
-  if (kind === 'postgres' && logs.length === 1) return recordInOneStatement(trx, record, logs[0]!);
-  let position = record.resource.logPosition;
-  for (const log of logs) {
+  const { log } = record;
+  if (kind === 'postgres' && log.count > 0) return recordInOneStatement(trx, record, log);
+  if (log.count > 0) {
+    const last = record.resource.logPosition + log.count;
     await stores.changeLog.append(trx, {
       resourceId: record.resource.id,
-      first: position + 1,
-      last: position + log.count,
+      first: record.resource.logPosition + 1,
+      last,
       sender: record.sender,
       epoch: record.epoch,
       seq: record.seq,
       envelopeId: record.envelopeId,
       deflated: log.deflated,
     });
-    position += log.count;
+    await stores.resources.setLogPosition(trx, record.resource.id, last);
   }
-  if (position !== record.resource.logPosition)
-    await stores.resources.setLogPosition(trx, record.resource.id, position);
   const next: StreamState = { epoch: record.epoch, nextSeq: record.seq + 1 };
   await stores.streams.advance(trx, record.sender, record.resource.code, next, record.streamExisted);
   await stores.streams.record(trx, {
@@ -60,20 +60,7 @@ export async function recordApplied(
     rows: record.rows,
     receipt: record.receipt,
   });
-  await stores.audit.write(
-    {
-      actor: record.sender,
-      action: 'ingest',
-      outcome: 'ok',
-      resource: record.resource.code,
-      envelopeId: record.envelopeId,
-      epoch: record.epoch,
-      seq: record.seq,
-      rows: record.rows,
-    },
-    trx,
-    record.appliedAt,
-  );
+  await stores.audit.write(record.audit, trx, record.appliedAt);
 }
 
 async function recordInOneStatement(
@@ -84,6 +71,7 @@ async function recordInOneStatement(
   const first = r.resource.logPosition + 1;
   const last = r.resource.logPosition + log.count;
   const at = r.appliedAt;
+  const a = r.audit;
   await trx.raw(
     `WITH
       logged AS (INSERT INTO change_batches
@@ -95,8 +83,8 @@ async function recordInOneStatement(
         SET epoch = EXCLUDED.epoch, next_seq = EXCLUDED.next_seq, updated_at = EXCLUDED.updated_at),
       recorded AS (INSERT INTO envelopes (id, sender, resource, epoch, seq, rows, receipt, received_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?))
-    INSERT INTO audit_log (at, actor, action, outcome, resource, envelope_id, epoch, seq, rows)
-      VALUES (?, ?, 'ingest', 'ok', ?, ?, ?, ?, ?)`,
+    INSERT INTO audit_log (at, actor, action, outcome, resource, envelope_id, epoch, seq, rows, details)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       r.resource.id,
       first,
@@ -123,12 +111,15 @@ async function recordInOneStatement(
       JSON.stringify(r.receipt),
       at,
       at,
-      r.sender,
-      r.resource.code,
-      r.envelopeId,
-      r.epoch,
-      r.seq,
-      r.rows,
+      a.actor,
+      a.action,
+      a.outcome,
+      a.resource ?? null,
+      a.envelopeId ?? null,
+      a.epoch ?? null,
+      a.seq ?? null,
+      a.rows ?? null,
+      a.details ? JSON.stringify(a.details) : null,
     ],
   );
 }
