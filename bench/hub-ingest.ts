@@ -10,20 +10,15 @@ import { join } from 'node:path';
 import {
   CHANGES_CONTENT_TYPE,
   type Change,
-  createCertificateAuthority,
   encodeChanges,
-  generateKeyPair,
-  type Identity,
-  issueCertificate,
   open,
   seal,
-  signRequest,
   TrustStore,
   verifyEnvelope,
   verifyReceipt,
 } from '@ferry/sdk';
-import { createHub, type Hub } from '../packages/hub/src/index.js';
 import { decodeBatch } from '../packages/hub/src/ingest/decode-batch.js';
+import { benchPki, startBenchHub } from './support/platform.js';
 import { entry, page, RESOURCE } from './support/population.js';
 import {
   dropBenchSchema,
@@ -50,21 +45,9 @@ const TARGET = 0.5;
 const PG_URL = process.env.FERRY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // ── parties ──────────────────────────────────────────────────────────────────────────────────────────────
-const ca = createCertificateAuthority({
-  subject: { commonName: 'Bench CA', country: 'CN' },
-  algorithm: 'ec-p256',
-});
-function party(departmentCode: string): Identity {
-  const privateKey = generateKeyPair('ec-p256');
-  const certificate = issueCertificate({
-    issuer: ca,
-    subject: { commonName: departmentCode, departmentCode, country: 'CN' },
-    publicKey: privateKey.publicKey,
-  });
-  return { certificate, privateKey };
-}
-const hubId = party('HUB01');
-const provider = party('GA01');
+const platform = benchPki();
+const hubId = platform.hub;
+const provider = platform.provider;
 
 // ── data ─────────────────────────────────────────────────────────────────────────────────────────────────
 function batch(first: number): Change[] {
@@ -83,53 +66,19 @@ function rawRows(changes: Change[]): StoredRow[] {
 // ── contenders ───────────────────────────────────────────────────────────────────────────────────────────
 interface Target {
   label: string;
-  hub: Hub;
   url: string;
   raw: RawBaseline['insert'];
   close(): Promise<void>;
 }
 
-async function call(url: string, as: Identity, method: string, path: string, body?: unknown): Promise<void> {
-  const bytes = body === undefined ? new Uint8Array(0) : Buffer.from(JSON.stringify(body));
-  const res = await fetch(url + path, {
-    method,
-    headers: {
-      ...signRequest(as, { method, path, body: bytes }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: bytes }),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-}
-
-async function startHub(database: Record<string, unknown>): Promise<{ hub: Hub; url: string }> {
-  const hub = await createHub({
-    server: { port: 0 },
-    identity: { certificate: hubId.certificate.toPem(), privateKey: hubId.privateKey.toPem() },
-    trust: { ca: ca.certificate.toPem() },
-    database,
-    reviewers: ['GA01'],
-    departments: [{ code: 'GA01', name: '某市公安局', certificates: [provider.certificate.toPem()] }],
-    rateLimit: { enabled: false },
-    log: { level: 'silent' },
-  });
-  const url = await hub.listen();
-  const path = `/v1/catalog/entries/${encodeURIComponent(RESOURCE)}/versions/1`;
-  await call(url, provider, 'POST', '/v1/catalog/entries', entry);
-  await call(url, provider, 'POST', `${path}/review`, { decision: 'approve' });
-  await call(url, provider, 'POST', `${path}/publish`, {});
-  return { hub, url };
-}
-
 async function sqliteTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const file = join(dir, 'hub.sqlite');
-  const { hub, url } = await startHub({ sqlite: file });
+  const hub = await startBenchHub(platform, { sqlite: file }, entry);
   const raw = await openRawBaseline({ sqlite: file }, ROWS);
   return {
     label: 'SQLite (file, WAL, synchronous=FULL)',
-    hub,
-    url,
+    url: hub.url,
     raw: raw.insert,
     close: async () => {
       await raw.close();
@@ -151,11 +100,10 @@ async function postgresTarget(): Promise<Target | undefined> {
     console.log('  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
     return undefined;
   }
-  const { hub, url } = await startHub({ url: PG_URL, schema });
+  const hub = await startBenchHub(platform, { url: PG_URL, schema }, entry);
   return {
     label: 'PostgreSQL 127.0.0.1 (default settings)',
-    hub,
-    url,
+    url: hub.url,
     raw: raw.insert,
     close: async () => {
       await hub.close();
@@ -177,7 +125,7 @@ async function run(target: Target): Promise<void> {
   let seq = 0;
   let nextKey = 1;
   let rawKey = 1;
-  const trust = new TrustStore([ca.certificate]);
+  const trust = TrustStore.fromPem(platform.caPem);
 
   const sealBatch = async () => {
     const changes = batch(nextKey);

@@ -26,19 +26,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CatalogClient,
-  createCertificateAuthority,
-  encodeChanges,
-  generateKeyPair,
-  type Identity,
-  issueCertificate,
-  loadIdentity,
-  requestSigner,
-  TrustStore,
-} from '@ferry/sdk';
+import { encodeChanges, loadIdentity, TrustStore } from '@ferry/sdk';
+import type { BenchDatabase } from './support/platform.js';
 import { entry, page, RESOURCE } from './support/population.js';
-import type { RawBaseline, StoredRow } from './support/raw-baseline.js';
+import type { StoredRow } from './support/raw-baseline.js';
 
 const PAGE = 1000; // changes per send() call
 const RAW_BATCH = 1000;
@@ -237,7 +228,7 @@ interface HubPhases {
 }
 
 async function main(): Promise<void> {
-  const { createHub } = await import('../packages/hub/src/index.js');
+  const { benchPki, startBenchHub } = await import('./support/platform.js');
   const { EnvelopeIngest } = await import('../packages/hub/src/ingest/ingest-envelope.js');
   const { ChangeLogStore } = await import('../packages/hub/src/store/change-log.js');
   const { sqliteDialect, postgresDialect } = await import('../packages/hub/src/store/dialects/index.js');
@@ -274,30 +265,10 @@ async function main(): Promise<void> {
   wrap(postgresDialect, 'upsertRows', (ms) => (hp.upsertMs += ms));
   wrap(ChangeLogStore.prototype, 'append', (ms) => (hp.logMs += ms));
 
-  // ── PKI, as packages/e2e/test/support/platform.ts makes it ──
-  const ca = createCertificateAuthority({
-    subject: { commonName: 'Ferry Bench CA', country: 'CN' },
-    algorithm: 'ec-p256',
-  });
-  const issue = (code: string): Identity => {
-    const privateKey = generateKeyPair('ec-p256');
-    const certificate = issueCertificate({
-      issuer: ca,
-      subject: { commonName: code, departmentCode: code },
-      publicKey: privateKey.publicKey,
-      profile: 'department',
-    });
-    return { certificate, privateKey };
-  };
-  const hubId = issue('HUB01');
-  const provider = issue('GA01');
-  const reviewer = issue('SJJ01');
+  // ── PKI and hub, as packages/e2e/test/support/platform.ts makes them ──
+  const platform = benchPki();
   const work = mkdtempSync(join(tmpdir(), 'ferry-bench-sync-'));
-  const pki = {
-    cert: provider.certificate.toPem(),
-    key: provider.privateKey.toPem(),
-    ca: ca.certificate.toPem(),
-  };
+  const pki = platform.providerPem;
   // Round-trip check that the child can load what it is given.
   loadIdentity({ certificate: pki.cert, privateKey: pki.key });
 
@@ -314,42 +285,12 @@ async function main(): Promise<void> {
     close(): Promise<void>;
   }
 
-  async function startHub(database: Record<string, unknown>) {
-    const hub = await createHub({
-      server: { host: '127.0.0.1', port: 0 },
-      identity: { certificate: hubId.certificate.toPem(), privateKey: hubId.privateKey.toPem() },
-      trust: { ca: ca.certificate.toPem() },
-      database,
-      admins: ['SJJ01'],
-      reviewers: ['SJJ01'],
-      departments: [
-        { code: 'GA01', name: '某市公安局', certificates: [provider.certificate.toPem()] },
-        { code: 'SJJ01', name: '大数据局', certificates: [reviewer.certificate.toPem()] },
-      ],
-      rateLimit: { enabled: false },
-      log: { level: 'silent' },
-    });
-    const url = await hub.listen();
-    const asProvider = new CatalogClient({ baseUrl: url, signRequest: requestSigner(provider), retries: 0 });
-    const asReviewer = new CatalogClient({ baseUrl: url, signRequest: requestSigner(reviewer), retries: 0 });
-    await asProvider.submit(entry);
-    await asReviewer.review(RESOURCE, 1, 'approve');
-    await asReviewer.publish(RESOURCE, 1);
-    asProvider.close();
-    asReviewer.close();
-    return { hub, url };
-  }
-
-  /** How many rows the hub holds from the provider, read on the raw contender's connection. */
-  async function hubRowsOn(raw: RawBaseline): Promise<number> {
-    const [t] = await raw.query('SELECT table_name FROM resources WHERE code = ?', [RESOURCE]);
-    const [n] = await raw.query(`SELECT count(*) AS n FROM "${String(t!.table_name)}" WHERE sender = 'GA01'`);
-    return Number(n!.n);
-  }
+  const startHub = (database: BenchDatabase) => startBenchHub(platform, database, entry);
 
   async function sqliteTarget(): Promise<Target> {
     const file = join(work, 'hub.sqlite');
-    const { hub, url } = await startHub({ sqlite: file });
+    const started = await startHub({ sqlite: file });
+    const { url } = started;
     const raw = await openRawBaseline({ sqlite: file }, RAW_BATCH);
     let seq = 0;
     return {
@@ -358,11 +299,11 @@ async function main(): Promise<void> {
       storageDir: join(work, 'sender-sqlite'),
       nextKey: 0,
       e2eRows: 0,
-      hubRows: () => hubRowsOn(raw),
+      hubRows: async () => (await started.rows(RESOURCE)).count,
       raw: (rows) => raw.insert(rows, seq++),
       close: async () => {
         await raw.close();
-        await hub.close();
+        await started.close();
       },
     };
   }
@@ -377,7 +318,7 @@ async function main(): Promise<void> {
       console.log('  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
       return undefined;
     }
-    const { hub, url } = started;
+    const { url } = started;
     const raw = await openRawBaseline({ url: PG_URL, schema }, RAW_BATCH);
     let seq = 0;
     return {
@@ -386,10 +327,10 @@ async function main(): Promise<void> {
       storageDir: join(work, 'sender-postgres'),
       nextKey: 0,
       e2eRows: 0,
-      hubRows: () => hubRowsOn(raw),
+      hubRows: async () => (await started.rows(RESOURCE)).count,
       raw: (rows) => raw.insert(rows, seq++),
       close: async () => {
-        await hub.close();
+        await started.close();
         await raw.close();
         await dropBenchSchema(PG_URL, schema);
       },

@@ -1,9 +1,8 @@
 // A platform for benchmarks: a CA, the hub's and the departments' identities, a real hub (createHub) on
 // loopback over a SQLite file or a PostgreSQL schema, with one catalog entry submitted, approved and
 // published through the HTTP API, and a way to count what the hub stored.
-//
-// The same pattern as bench/sync-e2e.ts and packages/e2e/test/support/platform.ts (copied, not shared: those
-// files belong to other work in progress); bench/sync-e2e.ts and bench/hub-ingest.ts can move onto this.
+// Used by hub-ingest.ts, sync-e2e.ts and connector-snapshot.ts. packages/e2e/test/support/platform.ts does the
+// same for the test suites (tests do not import benchmark code).
 import { createRequire } from 'node:module';
 import {
   CatalogClient,
