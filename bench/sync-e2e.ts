@@ -14,10 +14,11 @@
 //               through node:inspector so it covers exactly first send → drain) of the sender child and of the
 //               hub, written to DIR as .cpuprofile (open in Chrome DevTools) and summarized;
 //               --max-in-flight N: the sender's delivery.maxInFlight instead of its default (tuning);
+//               --batch-rows N, --batch-bytes N: the sender's batch limits instead of the defaults (tuning);
 //               --live-heap: force a full GC in the sender at every 100,000 rows, to tell live memory from
 //               garbage not yet collected (a diagnostic: it changes the peak being measured).
 //
-// Sender settings are a deployment's: FerryClient defaults (batch maxRows 1000, maxBytes 1 MiB, maxAgeMs
+// Sender settings are a deployment's: FerryClient defaults (batch maxRows 5000, maxBytes 4 MiB, maxAgeMs
 // 1000; suite INTL with EC P-256 identities; delivery defaults), the producer calls send() with pages of
 // 1,000 changes and a cursor, like a connector. Hub settings are the defaults (SQLite WAL with
 // synchronous=FULL; PostgreSQL pool 10) except rate limiting, which is turned off (see bench/README.md).
@@ -56,6 +57,9 @@ interface ChildConfig {
   liveHeap?: boolean;
   /** delivery.maxInFlight instead of the default (--max-in-flight, for tuning). */
   maxInFlight?: number;
+  /** batch.maxRows / batch.maxBytes instead of the defaults (--batch-rows, --batch-bytes, for tuning). */
+  batchRows?: number;
+  batchBytes?: number;
   /** Write a CPU profile of the measured window (first send → drain) into this directory. */
   profileDir?: string;
 }
@@ -167,7 +171,14 @@ async function runChild(configFile: string): Promise<void> {
     identity: loadIdentity({ certificate: cfg.cert, privateKey: cfg.key }),
     trust: TrustStore.fromPem(cfg.ca),
     storageDir: cfg.storageDir,
-    batch: { maxRows: 1000 },
+    ...(cfg.batchRows || cfg.batchBytes
+      ? {
+          batch: {
+            ...(cfg.batchRows ? { maxRows: cfg.batchRows } : {}),
+            ...(cfg.batchBytes ? { maxBytes: cfg.batchBytes } : {}),
+          },
+        }
+      : {}),
     ...(cfg.maxInFlight ? { delivery: { maxInFlight: cfg.maxInFlight } } : {}),
   });
   const send = (m: unknown) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
@@ -376,6 +387,8 @@ async function main(): Promise<void> {
       ...(profileDir ? { profileDir } : {}),
       ...(LIVE_HEAP ? { liveHeap: true } : {}),
       ...(MAX_IN_FLIGHT ? { maxInFlight: MAX_IN_FLIGHT } : {}),
+      ...(flag('batch-rows') ? { batchRows: Number(flag('batch-rows')) } : {}),
+      ...(flag('batch-bytes') ? { batchBytes: Number(flag('batch-bytes')) } : {}),
     };
     target.nextKey += rows;
     target.e2eRows += rows;
@@ -486,7 +499,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    'sender: FerryClient defaults (maxRows 1000, maxBytes 1 MiB, maxAgeMs 1000, INTL/EC P-256), send() pages of 1,000',
+    'sender: FerryClient defaults (maxRows 5000, maxBytes 4 MiB, maxAgeMs 1000, INTL/EC P-256), send() pages of 1,000',
   );
 
   interface Summary {
@@ -626,7 +639,7 @@ async function main(): Promise<void> {
     const h = r.hub;
     const hn = Math.max(1, h.ingests);
     console.log(
-      `  where the time goes (the median round, wall ms per batch of 1,000; the producer and delivery overlap):`,
+      `  where the time goes (the median round, wall ms per batch of ${fmt(r.rows / n)} rows on average; the producer and delivery overlap):`,
     );
     console.log(
       `    producer  outbox.append ${per(p.appendMs)} = seal ${per(p.sealMs)} + write/fsync ${per(p.appendMs - p.sealMs)}`,
@@ -740,11 +753,11 @@ function summarizeProfiles(dir: string, batches: number): void {
         .sort((a, b) => b[1] - a[1])
         .slice(0, n);
     console.log(
-      `\n  ${who}: ${name}: ${(total / 1000).toFixed(1)} s sampled, ${((busy / total) * 100).toFixed(0)}% busy = ${(busy / batches).toFixed(1)} ms CPU per batch of 1,000`,
+      `\n  ${who}: ${name}: ${(total / 1000).toFixed(1)} s sampled, ${((busy / total) * 100).toFixed(0)}% busy = ${(busy / batches).toFixed(1)} ms CPU per 1,000 rows`,
     );
-    console.log('    self CPU per batch by place (% of busy):');
+    console.log('    self CPU per 1,000 rows by place (% of busy):');
     for (const r of top(buckets, 14)) console.log(row(r));
-    console.log('    self CPU per batch by function:');
+    console.log('    self CPU per 1,000 rows by function:');
     for (const r of top(self, 12)) console.log(row(r));
     const focus = [
       ...['add', 'encodeChanges', 'seal', 'deflateRawSync', 'writeBatch', 'post', 'readFrame'],
@@ -752,7 +765,7 @@ function summarizeProfiles(dir: string, batches: number): void {
       ...['upsertRows', 'signReceipt', 'lockForIngest', 'advance', 'record', 'certificate', 'byId'],
     ];
     console.log(
-      `    inclusive CPU ms per batch (async continuations count where they resume): ${focus
+      `    inclusive CPU ms per 1,000 rows (async continuations count where they resume): ${focus
         .filter((f) => (incl.get(f) ?? 0) >= busy * 0.01)
         .map((f) => `${f} ${(incl.get(f)! / batches).toFixed(2)}`)
         .join(', ')}`,

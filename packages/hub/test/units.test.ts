@@ -14,7 +14,7 @@ import { OpenPool } from '../src/ingest/open-pool.js';
 import { ReorderGate } from '../src/ingest/reorder-gate.js';
 import { dropRowsOfOlderEpochs } from '../src/ingest/snapshot-end.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
-import { valueProblem } from '../src/ingest/wire-check.js';
+import { recordProblem } from '../src/ingest/wire-check.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
 import { sqliteDialect } from '../src/store/dialects/sqlite.js';
 import { createResourceTable } from '../src/store/resources.js';
@@ -177,57 +177,14 @@ describe('classifyPosition', () => {
   });
 });
 
-describe('wire value check', () => {
-  // What the hub accepts without decoding must be exactly what a consumer's decodeValue accepts.
-  const corpus: unknown[] = [
-    null,
-    true,
-    0,
-    -1.5,
-    '',
-    '张三',
-    [],
-    [1, { $int: '2' }, [{ $dec: '3.0' }]],
-    { $int: '12' },
-    { $int: '-0' },
-    { $int: '1.5' },
-    { $int: 12 },
-    { $dec: ' 1.50 ' },
-    { $dec: '1e5' },
-    { $dec: '.5' },
-    { $dec: 1.5 },
-    { $ts: '2026-11-26T08:00:00.123456789+08:00' },
-    { $ts: '2026-11-26T08:00:00' },
-    { $ts: '2026-11-26 08:00:00' },
-    { $ts: '2026-11-26T08:00:00.1234567890Z' },
-    { $date: '2026-11-26' },
-    { $date: '2026-11-26T00:00:00Z' },
-    { $bin: '' },
-    { $bin: 'AQID' },
-    { $bin: 'AQ=D' },
-    { $float: 'NaN' },
-    { $float: '-Infinity' },
-    { $float: '1e400' },
-    { $float: '2.5' },
-    { $float: 2.5 },
-    { $obj: { a: { $int: '1' }, b: [null] } },
-    { $obj: { a: { $int: 'x' } } },
-    { $obj: [] },
-    {},
-    { $int: '1', $dec: '1' },
-    { $unknown: '1' },
-    { plain: 'object' },
-  ];
-  it('accepts exactly what decodeValue accepts', () => {
-    for (const value of corpus) {
-      let decodes = true;
-      try {
-        decodeValue(value);
-      } catch {
-        decodes = false;
-      }
-      expect([value, valueProblem(value) === undefined]).toEqual([value, decodes]);
-    }
+describe('recordProblem', () => {
+  it('accepts a record of decodable wire values and names the first value that is not', () => {
+    expect(
+      recordProblem({ id: { $int: '1' }, at: { $ts: '2026-11-26T08:00:00Z' }, name: '张三' }),
+    ).toBeUndefined();
+    expect(recordProblem({ id: { $int: '1.5' } })).toBe('$int must be a decimal integer string');
+    expect(recordProblem([{ $int: '1' }])).toBe('a record must be an object');
+    expect(recordProblem(null)).toBe('a record must be an object');
   });
 });
 
@@ -249,6 +206,25 @@ describe('OpenPool', () => {
       code: 'FERRY_INTERNAL',
       statusCode: 503,
     });
+  });
+
+  it('start() resolves once the workers have loaded the identity, and rejects when one cannot', async () => {
+    const pki = testPki();
+    const verify = { maxFrameBytes: 1 << 20, maxAgeMs: 60_000, allowedSuites: ['INTL', 'GM'] as const };
+    const pool = new OpenPool(2, {
+      trust: pki.caPem,
+      identity: { certificate: pki.hub.certificate.toPem(), privateKey: pki.hub.privateKey.toPem() },
+      verify: { ...verify, allowedSuites: [...verify.allowedSuites] },
+    });
+    await pool.start();
+    await pool.close();
+    const broken = new OpenPool(1, {
+      trust: pki.caPem,
+      identity: { certificate: pki.hub.certificate.toPem(), privateKey: 'not a key' },
+      verify: { ...verify, allowedSuites: [...verify.allowedSuites] },
+    });
+    await expect(broken.start()).rejects.toThrow();
+    await broken.close();
   });
 });
 

@@ -28,7 +28,10 @@ const KNOWN_MEMBERS = new Set(['op', 'key', 'row', 'pos']);
  */
 export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): PreparedBatch {
   const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  const latest = new Map<string, { keys: string[]; row: string | undefined }>();
+  // Each key's last change: its canonical key text → its place in `keyColumns` / `rows` (undefined: delete).
+  const place = new Map<string, number>();
+  const keyColumns: string[][] = keyItems.map(() => []);
+  const rows: (string | undefined)[] = [];
   let count = 0;
   let lineNo = 0;
   let start = 0;
@@ -61,14 +64,21 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
       throw bad(lineNo, `key member "${extra}" is not a key item of the resource`, `key.${extra}`);
     }
     const id = keys.length === 1 ? keys[0]! : JSON.stringify(keys);
-    latest.delete(id);
-    latest.set(id, { keys, row: change.row });
+    const at = place.get(id);
+    if (at !== undefined) {
+      rows[at] = change.row; // the same key: a later change replaces the earlier one
+      continue;
+    }
+    place.set(id, rows.length);
+    for (let c = 0; c < keys.length; c++) keyColumns[c]!.push(keys[c]!);
+    rows.push(change.row);
   }
   const upserts = { keys: keyItems.map(() => [] as string[]), rows: [] as string[] };
   const deletes = { keys: keyItems.map(() => [] as string[]) };
-  for (const { keys, row } of latest.values()) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     const target = row === undefined ? deletes.keys : upserts.keys;
-    for (let c = 0; c < keys.length; c++) target[c]!.push(keys[c]!);
+    for (let c = 0; c < keyColumns.length; c++) target[c]!.push(keyColumns[c]![i]!);
     if (row !== undefined) upserts.rows.push(row);
   }
   return { count, deflated: deflateForLog(content), upserts, deletes };

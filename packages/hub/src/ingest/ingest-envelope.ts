@@ -155,6 +155,20 @@ export class EnvelopeIngest {
     }
   }
 
+  /** Starts the ingest workers (resolves when they take envelopes). */
+  async start(): Promise<void> {
+    try {
+      await this.#pool?.start();
+    } catch (cause) {
+      await this.#pool?.close();
+      throw new FerryError(
+        'FERRY_INTERNAL',
+        `The hub's ingest worker threads did not start (${(cause as Error)?.message ?? cause}); set envelopes.openWorkers to 0 to ingest on the main thread`,
+        { cause },
+      );
+    }
+  }
+
   /** Stops the ingest workers. */
   async close(): Promise<void> {
     await this.#pool?.close();

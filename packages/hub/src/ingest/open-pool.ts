@@ -7,7 +7,10 @@ import { Worker } from 'node:worker_threads';
 import { FerryError, type FerryErrorCode } from '@ferry/sdk';
 import type { KeyItem } from '../store/index.js';
 import type { PreparedBatch } from './decode-batch.js';
-import type { OpenJob, OpenReply, OpenWorkerData } from './open-protocol.js';
+import type { OpenJob, OpenReady, OpenReply, OpenWorkerData } from './open-protocol.js';
+
+/** Young generation of each worker (V8 sizes it as three semi-spaces). */
+const YOUNG_GENERATION_MB = 192;
 
 /** The default pool size: one thread per core beyond the first, at most 4. */
 export function defaultOpenWorkers(): number {
@@ -22,6 +25,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Settles when the worker has loaded the identity (rejects if it could not start). */
+  ready: Promise<void>;
 }
 
 /** A pool of worker threads that open and decode envelope frames. */
@@ -35,6 +40,14 @@ export class OpenPool {
     private readonly data: OpenWorkerData,
   ) {
     this.#slots = Array.from({ length: size }, () => undefined);
+  }
+
+  /**
+   * Starts every worker and resolves when all have loaded the hub's identity, so the first envelope does not
+   * wait for a thread to start (and a worker that cannot start fails the hub's start, not an ingest).
+   */
+  async start(): Promise<void> {
+    await Promise.all(this.#slots.map((slot, i) => (slot ?? this.#start(i)).ready));
   }
 
   /** Opens `frame` as the hub and decodes its changes against `keyItems`, in a worker. */
@@ -67,11 +80,24 @@ export class OpenPool {
 
   #start(index: number): Slot {
     const entry = workerEntry();
-    const worker = new Worker(entry.file, { workerData: this.data, ...(entry.eval ? { eval: true } : {}) });
+    const worker = new Worker(entry.file, {
+      workerData: this.data,
+      // A batch's decoded rows outlive several scavenges; a young generation that holds them spares copying
+      // them into the old one (about 15% of the decode time with 64 MiB semi-spaces instead of V8's 16).
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      ...(entry.eval ? { eval: true } : {}),
+    });
     // The HTTP server keeps the process alive while the hub runs; an idle worker must not.
     worker.unref();
-    const slot: Slot = { worker, pending: new Map() };
-    worker.on('message', (reply: OpenReply) => {
+    let started!: { resolve(): void; reject(err: unknown): void };
+    const ready = new Promise<void>((resolve, reject) => {
+      started = { resolve, reject };
+    });
+    // Nobody may wait for a restarted worker; its failure reaches the jobs given to it.
+    ready.catch(() => {});
+    const slot: Slot = { worker, pending: new Map(), ready };
+    worker.on('message', (reply: OpenReply | OpenReady) => {
+      if ('ready' in reply) return started.resolve();
       const pending = slot.pending.get(reply.id);
       if (!pending) return;
       slot.pending.delete(reply.id);
@@ -80,6 +106,7 @@ export class OpenPool {
     });
     const fail = (cause: unknown) => {
       if (this.#slots[index] === slot) this.#slots[index] = undefined;
+      started.reject(cause);
       const err = unavailable('An ingest worker stopped while it opened an envelope; send it again', cause);
       for (const pending of slot.pending.values()) pending.reject(err);
       slot.pending.clear();

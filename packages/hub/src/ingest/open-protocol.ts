@@ -18,6 +18,11 @@ export interface OpenJob {
   keyItems: KeyItem[];
 }
 
+/** A worker's first message: it has loaded the identity and trust and takes jobs. */
+export interface OpenReady {
+  ready: true;
+}
+
 /** A worker's answer: the decoded batch, or the error as plain data. */
 export type OpenReply =
   | { id: number; ok: true; batch: PreparedBatch }

@@ -3,13 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isFerryError, loadIdentity, open, TrustStore } from '@ferry/sdk';
 import { decodeBatch } from './decode-batch.js';
-import type { OpenJob, OpenReply, OpenWorkerData } from './open-protocol.js';
+import type { OpenJob, OpenReady, OpenReply, OpenWorkerData } from './open-protocol.js';
 
 const data = workerData as OpenWorkerData;
 const trust = TrustStore.fromPem(data.trust);
 const me = loadIdentity(data.identity);
 const options = { ...data.verify, trust, me };
 
+parentPort?.postMessage({ ready: true } satisfies OpenReady);
 parentPort?.on('message', async (job: OpenJob) => {
   let reply: OpenReply;
   const transfer: ArrayBuffer[] = [];

@@ -9,6 +9,7 @@ import { EnvelopeIngest } from '../ingest/ingest-envelope.js';
 /** `POST /v1/envelopes`. */
 export function envelopeRoutes(app: FastifyInstance, ctx: HubContext): void {
   const ingest = new EnvelopeIngest(ctx);
+  app.addHook('onReady', () => ingest.start());
   app.addHook('onClose', () => ingest.close());
   app.post('/v1/envelopes', { config: { public: true } }, async (request, reply) => {
     if (

@@ -11,4 +11,5 @@ export {
   type FerryRecord,
   type FerryValue,
   Timestamp,
+  wireValueProblem,
 } from './values.js';

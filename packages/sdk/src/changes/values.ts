@@ -288,6 +288,76 @@ export function decodeValue(encoded: unknown): FerryValue {
   throw new TypeError(`unexpected ${typeof encoded}`);
 }
 
+/**
+ * Why `encoded` is not a wire value that {@link decodeValue} accepts, or `undefined` when it is one. Judges
+ * exactly as `decodeValue` does (same messages) without building the decoded value — no BigInt, Decimal or
+ * byte array — for a store or relay that keeps rows in their wire form and only needs to know that its
+ * consumers will be able to decode them.
+ *
+ * @example
+ * ```ts
+ * wireValueProblem({ $int: '12' }); // undefined
+ * wireValueProblem({ $ts: '2026-11-26 08:00' }); // '"2026-11-26 08:00" is not an ISO 8601 timestamp'
+ * ```
+ */
+export function wireValueProblem(encoded: unknown): string | undefined {
+  if (encoded === null || typeof encoded === 'boolean' || typeof encoded === 'string') return undefined;
+  if (typeof encoded === 'number') return Number.isFinite(encoded) ? undefined : 'non-finite number';
+  if (Array.isArray(encoded)) {
+    for (const item of encoded) {
+      const problem = wireValueProblem(item);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  if (typeof encoded !== 'object') return `unexpected ${typeof encoded}`;
+  // The one own key, counted without the array Object.keys would allocate.
+  let tag: string | undefined;
+  let keys = 0;
+  for (const k in encoded) {
+    if (!Object.hasOwn(encoded, k)) continue;
+    tag = k;
+    if (++keys > 1) break;
+  }
+  if (keys !== 1 || tag === undefined) return 'a tagged value has exactly one key';
+  const v = (encoded as Record<string, unknown>)[tag];
+  switch (tag) {
+    case '$int':
+      return typeof v === 'string' && isIntegerText(v) ? undefined : '$int must be a decimal integer string';
+    case '$ts':
+      if (typeof v !== 'string') return '$ts must be a string';
+      return isIsoTimestamp(v) ? undefined : `"${v}" is not an ISO 8601 timestamp`;
+    case '$date':
+      if (typeof v !== 'string') return '$date must be a string';
+      return isIsoDate(v) ? undefined : `"${v}" is not an ISO 8601 date`;
+    case '$obj': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return '$obj must be an object';
+      for (const inner of Object.values(v)) {
+        const problem = wireValueProblem(inner);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    default:
+      // The rarer tags ($dec, $bin, $float) and unknown ones: decoding them is the check.
+      try {
+        decodeValue(encoded);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+  }
+}
+
+/** `^-?\d+$` without a regular expression. */
+function isIntegerText(text: string): boolean {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Encodes every value of a record (own enumerable string keys, in their order) to its wire form. */
 export function encodeRecord(record: FerryRecord): { [column: string]: EncodedValue } {
   const out: { [column: string]: EncodedValue } = {};
