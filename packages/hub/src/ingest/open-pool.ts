@@ -83,7 +83,7 @@ export class OpenPool {
     const worker = new Worker(entry.file, {
       workerData: this.data,
       // A batch's decoded rows outlive several scavenges; a young generation that holds them spares copying
-      // them into the old one (about 15% of the decode time with 64 MiB semi-spaces instead of V8's 16).
+      // them into the old one (bench/hub-decode.ts: 5–18% less decode CPU at 10,000-row batches, noisy).
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       ...(entry.eval ? { eval: true } : {}),
     });
