@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   const { dropBenchSchema, openRawBaseline } = await import('./support/raw-baseline.js');
 
   const ROWS = Number(flag('rows') ?? 100_000);
-  const ROUNDS = Number(flag('rounds') ?? (QUICK ? 2 : 3));
+  const ROUNDS = Number(flag('rounds') ?? (QUICK ? 2 : 5));
   const MEM_ROWS = Number(flag('mem-rows') ?? (QUICK ? 100_000 : 1_000_000));
   const ONLY = flag('only');
   const PROFILE = flag('profile');
