@@ -11,7 +11,10 @@
 //      node --import tsx bench/connector-snapshot.ts --rows 100000   (quick run)
 //      options: --rows N, --batch N (rows per chunk and envelope, default 10000), --rounds N,
 //               --url postgres://…, --no-hub (diagnostic contenders only), --profile DIR (CPU profiles of
-//               the children; add --cpu-prof to this process for the hub's)
+//               the children; add --cpu-prof to this process for the hub's), --live-heap (diagnostic, give
+//               it last: the hub contenders' children run with --expose-gc and collect garbage at the 100k
+//               mark and at the end of the capture, after taking the figures above, to show what is live;
+//               the collections change what is measured after them)
 //
 // Each measurement runs in a fresh child process (the connector daemon's part); peak RSS is the child's
 // high-water mark (getrusage maxrss, Node and tsx included). Throughput is rows / wall-clock seconds; CPU
@@ -40,6 +43,8 @@ const url =
   args.get('url') ?? process.env.FERRY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const table = `ferry_bench_snapshot_${rows}`;
 const withHub = !process.argv.includes('--no-hub');
+/** Diagnostic: a forced collection at the marks of the hub contenders, to tell live memory from garbage. */
+const liveHeap = process.argv.includes('--live-heap');
 const SNAPSHOT_TARGET = 0.6;
 const RESOURCE = '101001/000001';
 /** Rows captured when the connector's memory is noted a first time (the issue's 100k mark). */
@@ -57,6 +62,8 @@ interface Result {
   markRssMb?: number;
   /** Hub contenders: the child's JS heap in use and its buffers (external + array buffers), MB, at MARK rows and when the capture ended. */
   heap?: { markMb: number; markBuffersMb: number; endMb: number; endBuffersMb: number };
+  /** Hub contenders with --live-heap: the same right after a forced full collection (what is live). */
+  liveHeap?: { markMb: number; markBuffersMb: number; endMb: number; endBuffersMb: number };
   /** Hub contenders: batches waiting in the outbox when the capture ended. */
   pendingAtCapture?: number;
   /** Hub contenders: seconds spent in the sink's write (encode, seal, durable outbox append). */
@@ -128,6 +135,12 @@ async function hubPhase(configFile: string): Promise<Result> {
   const metrics = new ConnectorMetrics();
   let markRssMb: number | undefined;
   let mark: NodeJS.MemoryUsage | undefined;
+  let liveMark: NodeJS.MemoryUsage | undefined;
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const live = () => {
+    collect!();
+    return process.memoryUsage();
+  };
   let writeMs = 0;
   const sink: ChangeSink = {
     write: async (b) => {
@@ -151,11 +164,13 @@ async function hubPhase(configFile: string): Promise<Result> {
       if (e.type === 'batch' && markRssMb === undefined && metrics.rowsCaptured >= MARK) {
         markRssMb = process.resourceUsage().maxRSS / 1024;
         mark = process.memoryUsage();
+        if (collect) liveMark = live();
       }
     },
   });
   const captureS = (performance.now() - started) / 1000;
   const end = process.memoryUsage();
+  const liveEnd = collect ? live() : undefined;
   const pendingAtCapture = client.status().streams.reduce((n, st) => n + st.pendingBatches, 0);
   await client.drain(3_600_000);
   // drain() also returns when a stream stopped on a rejection: then nothing was measured.
@@ -178,6 +193,16 @@ async function hubPhase(configFile: string): Promise<Result> {
             markBuffersMb: mb(mark.external + mark.arrayBuffers),
             endMb: mb(end.heapUsed),
             endBuffersMb: mb(end.external + end.arrayBuffers),
+          },
+        }
+      : {}),
+    ...(liveMark && liveEnd
+      ? {
+          liveHeap: {
+            markMb: mb(liveMark.heapUsed),
+            markBuffersMb: mb(liveMark.external + liveMark.arrayBuffers),
+            endMb: mb(liveEnd.heapUsed),
+            endBuffersMb: mb(liveEnd.external + liveEnd.arrayBuffers),
           },
         }
       : {}),
@@ -231,6 +256,7 @@ async function child(name: string, cursorFile?: string): Promise<Result> {
       ...(profileDir
         ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${++profiles}.cpuprofile`]
         : []),
+      ...(liveHeap && name === 'hub' ? ['--expose-gc'] : []),
       '--import',
       'tsx',
       fileURLToPath(import.meta.url),
@@ -384,7 +410,7 @@ async function main(): Promise<void> {
         `${label.padEnd(36)} ${fmt(rate(r)).padStart(10)} rows/s  ${r.wallS.toFixed(2).padStart(6)} s wall  ${r.cpuS.toFixed(2).padStart(6)} s cpu  peak RSS ${r.maxRssMb.toFixed(0).padStart(4)} MB${extra}`,
       );
     const hubExtra = (r: Result) =>
-      `  (captured in ${r.captureS!.toFixed(2)} s, ${r.writeS!.toFixed(2)} s of it in sink.write, ${r.pendingAtCapture} batches then waiting; hub CPU ${r.hubCpuS!.toFixed(2)} s${r.markRssMb ? `; peak RSS at ${fmt(MARK)} rows ${r.markRssMb.toFixed(0)} MB` : ''}${r.heap ? `; heap/buffers at ${fmt(MARK)} rows ${r.heap.markMb.toFixed(0)}/${r.heap.markBuffersMb.toFixed(0)} MB, at the end ${r.heap.endMb.toFixed(0)}/${r.heap.endBuffersMb.toFixed(0)} MB` : ''})`;
+      `  (captured in ${r.captureS!.toFixed(2)} s, ${r.writeS!.toFixed(2)} s of it in sink.write, ${r.pendingAtCapture} batches then waiting; hub CPU ${r.hubCpuS!.toFixed(2)} s${r.markRssMb ? `; peak RSS at ${fmt(MARK)} rows ${r.markRssMb.toFixed(0)} MB` : ''}${r.heap ? `; heap/buffers at ${fmt(MARK)} rows ${r.heap.markMb.toFixed(0)}/${r.heap.markBuffersMb.toFixed(0)} MB, at the end ${r.heap.endMb.toFixed(0)}/${r.heap.endBuffersMb.toFixed(0)} MB` : ''}${r.liveHeap ? `; live after a forced gc ${r.liveHeap.markMb.toFixed(0)}/${r.liveHeap.markBuffersMb.toFixed(0)} MB and ${r.liveHeap.endMb.toFixed(0)}/${r.liveHeap.endBuffersMb.toFixed(0)} MB` : ''})`;
     console.log('');
     row('raw pg + pg-query-stream (SELECT *)', bRaw);
     if (bHub) row('ferry snapshot → hub on loopback', bHub, hubExtra(bHub));

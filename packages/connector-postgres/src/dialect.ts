@@ -4,12 +4,14 @@ import {
   decodeSqlValue,
   encodeSqlParam,
   type PreflightCheck,
+  type RawRow,
   type SourceColumn,
   type SourceTable,
   type SqlDb,
   type SqlDialect,
   sqlDecoder,
 } from '@ferry/sdk/connector';
+import type { Knex } from 'knex';
 import { postgresChangelog, quoteIdent } from './changelog.js';
 import { discoverPostgres } from './discover.js';
 
@@ -17,6 +19,58 @@ function clockMinus(type: ColumnType, ms: number): string {
   // now() is the statement's start in autocommit; localtimestamp is the same instant in the session zone.
   const clock = type === 'timestamp' ? 'localtimestamp' : 'now()';
   return `(${clock} - interval '${Math.max(0, Math.round(ms))} milliseconds')`;
+}
+
+/** What eachRow uses of knex's client for pg: its pool and the driver module. */
+interface PgKnexClient {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): Promise<void>;
+  driver: { Query: new (config: { text: string; values: readonly unknown[] }) => PgQuery };
+}
+interface PgConnection {
+  query(query: PgQuery): PgQuery;
+}
+interface PgQuery {
+  on(event: 'row', listener: (row: RawRow) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'end', listener: () => void): this;
+}
+
+/**
+ * A query on a connection of the knex pool whose rows are handed out one by one as pg parses them: a pg
+ * Query without a callback and with a `row` listener does not collect its result.
+ */
+async function eachRow(
+  db: SqlDb,
+  sql: string,
+  bindings: readonly unknown[],
+  onRow: (row: RawRow) => void,
+): Promise<void> {
+  const native = db.knex
+    .raw(sql, bindings as Knex.RawBinding[])
+    .toSQL()
+    .toNative();
+  const client = db.knex.client as unknown as PgKnexClient;
+  const connection = await client.acquireConnection();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failure: { error: unknown } | undefined;
+      connection
+        .query(new client.driver.Query({ text: native.sql, values: native.bindings }))
+        .on('row', (row) => {
+          if (failure) return;
+          try {
+            onRow(row);
+          } catch (error) {
+            failure = { error };
+          }
+        })
+        .on('error', reject)
+        .on('end', () => (failure ? reject(failure.error) : resolve()));
+    });
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }
 
 /**
@@ -29,6 +83,7 @@ export const postgresDialect: SqlDialect = {
   rows(result) {
     return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
   },
+  eachRow,
   limit: (n) => `LIMIT ${Math.trunc(n)}`,
   rowValueComparison: true,
   discover: discoverPostgres,

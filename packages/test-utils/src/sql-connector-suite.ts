@@ -2,8 +2,15 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeChanges, encodeChanges, type FerryRecord, type FerryValue } from '@ferry/sdk/changes';
 import {
+  decodeChanges,
+  encodeChanges,
+  encodedChanges,
+  type FerryRecord,
+  type FerryValue,
+} from '@ferry/sdk/changes';
+import {
+  type ChangeBatch,
   type ConnectorEvent,
   preflightConnector,
   runConnector,
@@ -255,6 +262,51 @@ function registerSuite(h: SqlConnectorHarness): void {
         await sleep(1100);
         await capture(sink, [t]);
         expect(valuesOf(sink, t)).toEqual({ 1: 'A', 2: 'B' });
+      });
+    });
+
+    describe('hands changes on', () => {
+      it('encoded while the sink does not read them, as objects once it does; the same changes either way', async () => {
+        const name = await table(
+          `id ${sql.bigint} PRIMARY KEY, name ${sql.text}, updated_at ${sql.timestamp} NOT NULL`,
+        );
+        for (let i = 1; i <= 25; i++)
+          await q(`INSERT INTO ${name} (id, name, updated_at) VALUES (?, ?, ${sql.now})`, [i, `n${i}`]);
+        const t = config(name, { kind: 'timestamp', column: 'updated_at', lagMs: LAG_MS });
+        await sleep(LAG_MS + 100); // the rows behind the snapshot's watermark: none is read twice
+        /** Records, at each write, whether the batch came encoded, and the NDJSON it stands for. */
+        class Recording extends MemorySink {
+          readonly seen: { encoded: boolean; ndjson: string }[] = [];
+          constructor(private readonly reads: boolean) {
+            super();
+          }
+          override async write(batch: ChangeBatch): Promise<void> {
+            const encoded = encodedChanges(batch);
+            if (this.reads) expect(batch.changes.length).toBe(encoded?.count ?? batch.changes.length);
+            const bytes = encoded?.bytes ?? encodeChanges(batch.changes);
+            this.seen.push({ encoded: encoded !== undefined, ndjson: Buffer.from(bytes).toString('utf8') });
+            await super.write(batch);
+          }
+        }
+        // Like the outbox: only the bytes are used. Then a sink that reads the change objects.
+        const storing = new Recording(false);
+        const reading = new Recording(true);
+        const sinks = [storing, reading].map((sink) => ({ sink, src: h.connect() }));
+        for (const { sink, src } of sinks) await capture(sink, [t], { src, batchSize: 10 });
+        await q(`UPDATE ${name} SET name = 'changed', updated_at = ${sql.now} WHERE id IN (3, 17)`);
+        await sleep(LAG_MS + 100);
+        for (const { sink, src } of sinks) {
+          await capture(sink, [t], { src, batchSize: 10 });
+          await src.close?.();
+        }
+        expect(storing.seen.map((b) => b.encoded)).toEqual([true, true, true, true]);
+        expect(reading.seen.map((b) => b.encoded)).toEqual([true, false, false, false]);
+        expect(reading.seen.map((b) => b.ndjson)).toEqual(storing.seen.map((b) => b.ndjson));
+        expect(decodeChanges(Buffer.from(storing.seen[3]!.ndjson)).map((c) => keyText(c.key))).toEqual([
+          '3',
+          '17',
+        ]);
+        expect(valuesOf(reading, t)).toEqual(valuesOf(storing, t));
       });
     });
 

@@ -26,19 +26,35 @@ export function encodeChangeLine(change: Change, index = 0): string {
 
 /** Encodes changes as NDJSON bytes (see docs/protocol/changes.md). */
 export function encodeChanges(changes: readonly Change[]): Uint8Array {
-  const w = new JsonWriter(Math.ceil(changes.length * bytesPerChange * 1.1) + 64);
-  for (let i = 0; i < changes.length; i++) {
-    const start = w.pos;
-    try {
-      w.change(changes[i]!);
-    } catch {
-      w.pos = start;
-      const line = referenceChangeLine(changes[i]!, i);
-      w.reserve(line.length * 3);
-      w.pos += w.buf.write(line, w.pos, 'utf8');
-    }
+  const w = changesWriter(changes.length);
+  for (let i = 0; i < changes.length; i++) encodeChangeInto(w, changes[i]!, i);
+  return finishChanges(w, changes.length);
+}
+
+/** A writer for the lines of about `count` changes, sized by the bytes per change of the last large batch. */
+export function changesWriter(count: number): JsonWriter {
+  return new JsonWriter(Math.ceil(count * bytesPerChange * 1.1) + 64);
+}
+
+/**
+ * Appends one change's line to `w`: the fast path, or the reference encoding for what it leaves to it
+ * (which throws FERRY_INVALID_ARGUMENT naming `changes[index]` for a change that cannot be encoded).
+ */
+export function encodeChangeInto(w: JsonWriter, change: Change, index: number): void {
+  const start = w.pos;
+  try {
+    w.change(change);
+  } catch {
+    w.pos = start;
+    const line = referenceChangeLine(change, index);
+    w.reserve(line.length * 3);
+    w.pos += w.buf.write(line, w.pos, 'utf8');
   }
-  if (changes.length >= 16) bytesPerChange = w.pos / changes.length;
+}
+
+/** The bytes `w` holds for `count` changes; remembers their size per change as the next batch's first guess. */
+export function finishChanges(w: JsonWriter, count: number): Uint8Array {
+  if (count >= 16) bytesPerChange = w.pos / count;
   const out = w.buf.subarray(0, w.pos);
   // Little slack is kept with the result; much (an estimate far off) is not.
   return w.buf.length - w.pos > (w.buf.length >> 2) + 64 ? Buffer.from(out) : out;

@@ -1,6 +1,13 @@
 export { CHANGES_CONTENT_TYPE, type Change } from './change.js';
 export { decodeChanges, encodeChangeLine, encodeChanges } from './codec.js';
 export {
+  ChangeEncoder,
+  changeCount,
+  type EncodedChanges,
+  encodedChanges,
+  withEncodedChanges,
+} from './encoded.js';
+export {
   DateOnly,
   Decimal,
   decodeRecord,

@@ -40,6 +40,7 @@ export type {
   StrategyConfig,
   TimestampStrategyConfig,
 } from './source.js';
+export { ChangeList, changeList, eachRow } from './sql/change-list.js';
 export {
   decodeSqlValue,
   encodeSqlParam,

@@ -8,6 +8,11 @@ import type { Change } from '../changes/index.js';
 export interface ChangeBatch {
   /** Catalog resource code the changes belong to. */
   resource: string;
+  /**
+   * The changes. Batches of the SQL framework carry them encoded (see `encodedChanges` of
+   * `@ferry/sdk/changes`) and decode them on the first read of this property: a sink that stores or sends the
+   * wire form takes the bytes and never makes the objects.
+   */
   changes: readonly Change[];
   /** Opaque, encoded checkpoint of the source after this batch. */
   cursor: string;

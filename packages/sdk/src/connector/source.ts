@@ -233,6 +233,10 @@ export interface SnapshotOptions {
 
 /** One chunk of a snapshot: upserts in key order. */
 export interface SnapshotChunk {
+  /**
+   * The upserts. A source may carry them encoded instead, decoded on the first read of this property
+   * (`withEncodedChanges` of `@ferry/sdk/changes`); the runner passes them on to the sink unread.
+   */
   changes: Change[];
   /** Key of the last row of this chunk (undefined for an empty chunk). */
   lastKey?: FerryRecord;
@@ -255,6 +259,7 @@ export interface ChangesOptions {
 
 /** What {@link Source.changes} read. */
 export interface ChangeRead {
+  /** The changes; possibly carried encoded, as in {@link SnapshotChunk.changes}. */
   changes: Change[];
   /** Position after these changes. */
   position: Position;

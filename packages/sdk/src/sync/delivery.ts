@@ -402,8 +402,11 @@ export class Delivery {
       });
       body = res.body;
     } catch (err) {
+      // Not handed back: a request that failed may still be writing the frame to a closing socket.
       throw explainRejection(err, batch);
     }
+    // Answered, so sent whole: its buffer can take the next frame.
+    this.outbox.releaseFrame(frame);
     let receipt: ReturnType<typeof verifyReceipt>;
     try {
       receipt = verifyReceipt(body, { trust: this.target.trust, hub: this.target.hub });

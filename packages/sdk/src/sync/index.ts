@@ -14,6 +14,7 @@ export {
 export {
   type AppendRequest,
   OUTBOX_CHECKPOINT_EVERY,
+  OUTBOX_FRAME_CACHE_DEPTH,
   Outbox,
   type OutboxOptions,
   type PendingBatch,

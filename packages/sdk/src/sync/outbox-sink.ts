@@ -1,3 +1,4 @@
+import { encodedChanges } from '../changes/encoded.js';
 import { encodeChanges } from '../changes/index.js';
 import type { ChangeBatch, ChangeSink } from '../connector/sink.js';
 import type { BatchSealer } from './batch-sealer.js';
@@ -14,14 +15,18 @@ export class OutboxSink implements ChangeSink {
   ) {}
 
   async write(batch: ChangeBatch): Promise<void> {
-    const content = encodeChanges(batch.changes);
+    // Changes the source already encoded (the SQL framework does, see withEncodedChanges) are sealed as they
+    // are, without ever becoming objects.
+    const encoded = encodedChanges(batch);
+    const content = encoded ? encoded.bytes : encodeChanges(batch.changes);
+    const rows = encoded ? encoded.count : batch.changes.length;
+    const { resource, snapshot } = batch;
     await this.outbox.append({
-      resource: batch.resource,
+      resource,
       ...(batch.cursor ? { cursor: batch.cursor } : {}),
-      newEpoch: batch.snapshot === 'begin',
-      ...(batch.snapshot ? { snapshot: batch.snapshot } : {}),
-      seal: (position) =>
-        this.sealBatch(batch.resource, content, batch.changes.length, position, batch.snapshot ?? null),
+      newEpoch: snapshot === 'begin',
+      ...(snapshot ? { snapshot } : {}),
+      seal: (position) => this.sealBatch(resource, content, rows, position, snapshot ?? null),
     });
   }
 

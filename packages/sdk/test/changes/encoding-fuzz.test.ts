@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Change,
+  ChangeEncoder,
   DateOnly,
   Decimal,
   decodeChanges,
@@ -262,6 +263,11 @@ describe('change encoding: fast path against the reference', () => {
       });
       const bytes = encodeChanges(changes);
       expect(Buffer.from(bytes).equals(Buffer.from(expected.join(''), 'utf8')), `seed ${seed}`).toBe(true);
+      const encoder = new ChangeEncoder(seed % 3 === 0 ? 0 : changes.length);
+      for (const c of changes) encoder.add(c);
+      const one = encoder.finish();
+      expect(one.count).toBe(changes.length);
+      expect(Buffer.from(one.bytes).equals(Buffer.from(bytes)), `seed ${seed}, one by one`).toBe(true);
     }
   });
 
@@ -328,6 +334,9 @@ describe('change encoding: fast path against the reference', () => {
     ];
     for (const c of odd) expect(encodeChangeLine(c)).toBe(refLine(c));
     expect(Buffer.from(encodeChanges(odd)).toString('utf8')).toBe(odd.map(refLine).join(''));
+    const encoder = new ChangeEncoder();
+    for (const c of odd) encoder.add(c);
+    expect(Buffer.from(encoder.finish().bytes).toString('utf8')).toBe(odd.map(refLine).join(''));
 
     const bad: unknown[] = [
       { op: 'upsert', key: { id: 1 }, row: { x: undefined } },
@@ -347,6 +356,10 @@ describe('change encoding: fast path against the reference', () => {
         encodeChanges([{ op: 'delete', key: { id: 0 } }, { op: 'delete', key: { id: 1 } }, c as Change]),
       );
       expect(inBatch?.message).toBe(err?.message.replace('changes[7]', 'changes[2]'));
+      const encoder = new ChangeEncoder();
+      encoder.add({ op: 'delete', key: { id: 0 } });
+      encoder.add({ op: 'delete', key: { id: 1 } });
+      expect(errorOf(() => encoder.add(c as Change))).toEqual(inBatch);
     }
     expect(errorOf(() => encodeChangeLine(bad[0] as Change, 3))?.message).toBe(
       'changes[3] cannot be encoded: Cannot encode a value of type undefined',

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type Change, ChangeEncoder, encodedChanges, withEncodedChanges } from '../../src/changes/index.js';
+import type { ChangeBatch } from '../../src/connector/index.js';
 import {
   type ConnectorEvent,
   ConnectorMetrics,
@@ -196,6 +198,68 @@ describe('runConnector', () => {
     expect(checks.find((c) => c.check === 'schema-changed')?.message).toMatch(
       /no longer has `v`, `extra` and now has `w`/,
     );
+  });
+
+  it('passes changes that travel encoded on to the sink without decoding them', async () => {
+    // A source that encodes its reads (as the SQL framework does until a sink reads change objects).
+    const source = seeded(25);
+    let decodes = 0;
+    const encode = <T extends { changes: readonly Change[] }>(read: T) => {
+      const encoder = new ChangeEncoder();
+      for (const c of read.changes) encoder.add(c);
+      const { changes: _, ...rest } = read;
+      return withEncodedChanges(rest, encoder.finish(), () => decodes++);
+    };
+    const snapshot = source.snapshot.bind(source);
+    source.snapshot = async function* (t, o) {
+      for await (const chunk of snapshot(t, o)) yield encode(chunk);
+    };
+    const changes = source.changes.bind(source);
+    source.changes = async (t, p, o) => encode(await changes(t, p, o));
+    const received: { encoded: boolean; count: number | undefined }[] = [];
+    const batches: ChangeBatch[] = [];
+    const sink = {
+      cursors: new Map<string, string>(),
+      async write(b: ChangeBatch) {
+        received.push({ encoded: encodedChanges(b) !== undefined, count: encodedChanges(b)?.count });
+        batches.push(b);
+        this.cursors.set(b.resource, b.cursor);
+      },
+      async cursor(r: string) {
+        return this.cursors.get(r);
+      },
+    };
+    const metrics = new ConnectorMetrics();
+    const events: ConnectorEvent[] = [];
+    await runConnector({
+      source,
+      sink,
+      tables,
+      batchSize: 10,
+      once: true,
+      metrics,
+      onEvent: (e) => events.push(e),
+    });
+    source.update(3, 'x');
+    source.delete(4);
+    await runConnector({ source, sink, tables, batchSize: 10, once: true, metrics });
+    expect(received).toEqual([
+      { encoded: true, count: 10 },
+      { encoded: true, count: 10 },
+      { encoded: true, count: 5 },
+      { encoded: true, count: 2 },
+    ]);
+    expect(decodes).toBe(0);
+    expect(metrics.rowsCaptured).toBe(27);
+    expect(events.filter((e) => e.type === 'batch').map((e) => e.type === 'batch' && e.changes)).toEqual([
+      10, 10, 5,
+    ]);
+    expect(batches.flatMap((b) => b.changes).map((c) => `${c.op}:${c.key.id}`)).toEqual([
+      ...Array.from({ length: 25 }, (_, i) => `upsert:${i + 1}`),
+      'upsert:3',
+      'delete:4',
+    ]);
+    expect(decodes).toBe(4);
   });
 
   it('rejects two tables sending the same resource', async () => {

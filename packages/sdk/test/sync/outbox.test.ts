@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isFerryError } from '../../src/errors/index.js';
-import { Outbox } from '../../src/sync/outbox/outbox.js';
+import { OUTBOX_FRAME_CACHE_DEPTH, Outbox } from '../../src/sync/outbox/outbox.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -134,6 +134,50 @@ describe('Outbox', () => {
     await outbox.close();
     outbox = await Outbox.open(dir);
     await expect(outbox.readFrame(outbox.next('r')!)).rejects.toMatchObject({ code: 'FERRY_OUTBOX_CORRUPT' });
+    await outbox.close();
+  });
+
+  it('keeps in memory only the frames of batches near the head of their stream', async () => {
+    const outbox = await Outbox.open(dir, { frameCacheBytes: 1 << 20 });
+    const batches = [];
+    for (let i = 0; i <= OUTBOX_FRAME_CACHE_DEPTH; i++)
+      batches.push(await outbox.append({ resource: 'r', seal: fakeSeal(1000) }));
+    const fs = await import('node:fs/promises');
+    for (const batch of batches) {
+      const bytes = await fs.readFile(batch.file);
+      bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
+      await fs.writeFile(batch.file, bytes);
+    }
+    // The first ones are served from memory; the last, appended behind a full window, is read from its file.
+    for (const batch of batches.slice(0, OUTBOX_FRAME_CACHE_DEPTH))
+      expect((await outbox.readFrame(batch))[0]).toBe(batch.seq);
+    await expect(outbox.readFrame(batches.at(-1)!)).rejects.toMatchObject({ code: 'FERRY_OUTBOX_CORRUPT' });
+    await outbox.close();
+  });
+
+  it('reads a frame into the buffer of one handed back, and never into one still in use', async () => {
+    const outbox = await Outbox.open(dir, { frameCacheBytes: 0 });
+    const [a, b, c] = [
+      await outbox.append({ resource: 'r', seal: fakeSeal(1000) }),
+      await outbox.append({ resource: 'r', seal: fakeSeal(900) }),
+      await outbox.append({ resource: 'r', seal: fakeSeal(5000) }),
+    ];
+    const first = await outbox.readFrame(a!);
+    const second = await outbox.readFrame(b!);
+    expect(second.buffer).not.toBe(first.buffer);
+    outbox.releaseFrame(first);
+    const third = await outbox.readFrame(b!);
+    expect(third.buffer).toBe(first.buffer);
+    expect(Buffer.from(third).equals(Buffer.alloc(900, 1))).toBe(true);
+    // Too small for a larger frame: that one gets a buffer of its own, and the frames read stay intact.
+    outbox.releaseFrame(third);
+    const fourth = await outbox.readFrame(c!);
+    expect(fourth.buffer).not.toBe(first.buffer);
+    expect(Buffer.from(fourth).equals(Buffer.alloc(5000, 2))).toBe(true);
+    expect(Buffer.from(second).equals(Buffer.alloc(900, 1))).toBe(true);
+    outbox.releaseFrame(fourth);
+    outbox.releaseFrame(fourth); // twice: no effect
+    expect((await outbox.readFrame(a!)).buffer).not.toBe((await outbox.readFrame(b!)).buffer);
     await outbox.close();
   });
 

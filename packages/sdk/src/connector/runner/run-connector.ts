@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { changeCount, sameChanges } from '../../changes/encoded.js';
 import { FerryError, isFerryError } from '../../errors/index.js';
 import type { Checkpoint } from '../checkpoint.js';
 import type { ChangeBatch, ChangeSink } from '../sink.js';
@@ -124,10 +125,12 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
     await sink.write(batch);
     run.checkpoint = next;
     const at = Date.now();
-    run.metrics.rowsCaptured += batch.changes.length;
+    // Counted without reading `changes`: changes that travel encoded are decoded only when read.
+    const n = changeCount(batch);
+    run.metrics.rowsCaptured += n;
     run.metrics.batchesWritten++;
     run.metrics.lastSuccessAt = at;
-    metrics.rowsCaptured += batch.changes.length;
+    metrics.rowsCaptured += n;
     metrics.batchesWritten++;
     metrics.lastSuccessAt = at;
     emit({
@@ -135,7 +138,7 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
       resource: run.config.resource,
       table: run.config.table,
       phase: batch.snapshot ? 'snapshot' : 'incremental',
-      changes: batch.changes.length,
+      changes: n,
     });
   }
 
@@ -159,59 +162,71 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
       if (run.snapshot.first) run.metrics.snapshotRows = 0;
     }
     run.metrics.phase = 'snapshot';
+    // One chunk per call of snapshotChunk: a chunk is referenced by that call's frame only, so it can be
+    // collected as soon as it is written rather than stay reachable while the next one is read.
     for (let i = 0; i < maxTurn && !signal?.aborted; i++) {
-      const r = await run.snapshot.iterator.next();
-      const chunk: SnapshotChunk = r.done
-        ? { changes: [], position: cp.position, done: true, columns: cp.columns ?? [] }
-        : r.value;
-      const base = { table: config.table, strategy: config.strategy.kind, columns: chunk.columns };
-      const incremental: Checkpoint = { phase: 'incremental', ...base, position: chunk.position };
-      run.metrics.snapshotRows += chunk.changes.length;
-      if (!chunk.done) {
-        const next: Checkpoint = {
-          phase: 'snapshot',
-          ...base,
-          position: chunk.position,
-          ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}),
-        };
-        await write(run, batchOf(run, chunk, run.snapshot.first ? 'begin' : 'continue', next), next);
-        run.snapshot.first = false;
-        continue;
-      }
-      if (run.snapshot.first) {
-        // One chunk is the whole table: it begins the epoch, an empty batch ends it.
-        const next: Checkpoint = {
-          phase: 'snapshot',
-          ...base,
-          position: chunk.position,
-          ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}),
-        };
-        await write(run, batchOf(run, chunk, 'begin', next), next);
-        await write(
-          run,
-          {
-            resource: config.resource,
-            changes: [],
-            cursor: source.checkpoint.encode(incremental),
-            snapshot: 'end',
-          },
-          incremental,
-        );
-      } else {
-        await write(run, batchOf(run, chunk, 'end', incremental), incremental);
-      }
-      await run.snapshot.iterator.return?.();
-      run.snapshot = undefined;
-      run.metrics.phase = 'incremental';
-      emit({
-        type: 'snapshot-completed',
-        resource: config.resource,
-        table: config.table,
-        rows: run.metrics.snapshotRows,
-      });
-      return 'more';
+      if (await snapshotChunk(run, run.snapshot, cp)) return 'more';
     }
     return 'more';
+  }
+
+  /** Reads and writes one snapshot chunk; true when it was the last. */
+  async function snapshotChunk(
+    run: TableRun,
+    snapshot: NonNullable<TableRun['snapshot']>,
+    cp: Extract<Checkpoint, { phase: 'snapshot' }>,
+  ): Promise<boolean> {
+    const { config } = run;
+    const r = await snapshot.iterator.next();
+    const chunk: SnapshotChunk = r.done
+      ? { changes: [], position: cp.position, done: true, columns: cp.columns ?? [] }
+      : r.value;
+    const base = { table: config.table, strategy: config.strategy.kind, columns: chunk.columns };
+    const incremental: Checkpoint = { phase: 'incremental', ...base, position: chunk.position };
+    run.metrics.snapshotRows += changeCount(chunk);
+    if (!chunk.done) {
+      const next: Checkpoint = {
+        phase: 'snapshot',
+        ...base,
+        position: chunk.position,
+        ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}),
+      };
+      await write(run, batchOf(run, chunk, snapshot.first ? 'begin' : 'continue', next), next);
+      snapshot.first = false;
+      return false;
+    }
+    if (snapshot.first) {
+      // One chunk is the whole table: it begins the epoch, an empty batch ends it.
+      const next: Checkpoint = {
+        phase: 'snapshot',
+        ...base,
+        position: chunk.position,
+        ...(chunk.lastKey ? { afterKey: chunk.lastKey } : {}),
+      };
+      await write(run, batchOf(run, chunk, 'begin', next), next);
+      await write(
+        run,
+        {
+          resource: config.resource,
+          changes: [],
+          cursor: source.checkpoint.encode(incremental),
+          snapshot: 'end',
+        },
+        incremental,
+      );
+    } else {
+      await write(run, batchOf(run, chunk, 'end', incremental), incremental);
+    }
+    await snapshot.iterator.return?.();
+    run.snapshot = undefined;
+    run.metrics.phase = 'incremental';
+    emit({
+      type: 'snapshot-completed',
+      resource: config.resource,
+      table: config.table,
+      rows: run.metrics.snapshotRows,
+    });
+    return true;
   }
 
   function batchOf(
@@ -220,56 +235,65 @@ export async function runConnector(options: RunConnectorOptions): Promise<void> 
     framing: ChangeBatch['snapshot'],
     next: Checkpoint,
   ): ChangeBatch {
-    return {
-      resource: run.config.resource,
-      changes: chunk.changes,
-      cursor: source.checkpoint.encode(next),
-      ...(framing ? { snapshot: framing } : {}),
-    };
+    return sameChanges(
+      {
+        resource: run.config.resource,
+        cursor: source.checkpoint.encode(next),
+        ...(framing ? { snapshot: framing } : {}),
+      },
+      chunk,
+    );
   }
 
   async function incrementalTurn(run: TableRun): Promise<'more' | 'idle'> {
-    const { config } = run;
     run.metrics.phase = 'incremental';
+    // One read per call of incrementalRead, for the reason given in snapshotTurn.
     for (let i = 0; i < maxTurn && !signal?.aborted; i++) {
-      const cp = run.checkpoint!;
-      const readAt = Date.now();
-      const read = await source.changes(config, cp.position, { limit: batchSize });
-      const shapeChanged = cp.columns !== undefined && !sameColumns(cp.columns, read.columns);
-      if (shapeChanged) {
-        emit({
-          type: 'schema-changed',
-          resource: config.resource,
-          table: config.table,
-          added: read.columns.filter((c) => !cp.columns!.includes(c)),
-          removed: cp.columns!.filter((c) => !read.columns.includes(c)),
-        });
-      }
-      const next: Checkpoint = {
-        phase: 'incremental',
-        table: config.table,
-        strategy: config.strategy.kind,
-        position: read.position,
-        columns: read.columns,
-      };
-      if (read.changes.length > 0 || read.commit || shapeChanged) {
-        await write(
-          run,
-          { resource: config.resource, changes: read.changes, cursor: source.checkpoint.encode(next) },
-          next,
-        );
-      } else {
-        // Nothing to send: the position is kept in memory only (a restart redoes this empty read).
-        run.checkpoint = next;
-        run.metrics.lastSuccessAt = Date.now();
-      }
-      if (!read.more) {
-        run.metrics.lastCaughtUpAt = readAt;
-        if (!run.caughtUp) emit({ type: 'caught-up', resource: config.resource, table: config.table });
-        return 'idle';
-      }
+      if (!(await incrementalRead(run))) return 'idle';
     }
     return 'more';
+  }
+
+  /** Reads and writes one batch of changes; false when the table is caught up. */
+  async function incrementalRead(run: TableRun): Promise<boolean> {
+    const { config } = run;
+    const cp = run.checkpoint!;
+    const readAt = Date.now();
+    const read = await source.changes(config, cp.position, { limit: batchSize });
+    const shapeChanged = cp.columns !== undefined && !sameColumns(cp.columns, read.columns);
+    if (shapeChanged) {
+      emit({
+        type: 'schema-changed',
+        resource: config.resource,
+        table: config.table,
+        added: read.columns.filter((c) => !cp.columns!.includes(c)),
+        removed: cp.columns!.filter((c) => !read.columns.includes(c)),
+      });
+    }
+    const next: Checkpoint = {
+      phase: 'incremental',
+      table: config.table,
+      strategy: config.strategy.kind,
+      position: read.position,
+      columns: read.columns,
+    };
+    if (changeCount(read) > 0 || read.commit || shapeChanged) {
+      await write(
+        run,
+        sameChanges({ resource: config.resource, cursor: source.checkpoint.encode(next) }, read),
+        next,
+      );
+    } else {
+      // Nothing to send: the position is kept in memory only (a restart redoes this empty read).
+      run.checkpoint = next;
+      run.metrics.lastSuccessAt = Date.now();
+    }
+    if (!read.more) {
+      run.metrics.lastCaughtUpAt = readAt;
+      if (!run.caughtUp) emit({ type: 'caught-up', resource: config.resource, table: config.table });
+      return false;
+    }
+    return true;
   }
 
   async function step(run: TableRun): Promise<'more' | 'idle'> {

@@ -29,6 +29,14 @@ export interface SqlDialect {
   quote(identifier: string): string;
   /** The rows of a `knex.raw` result (drivers shape results differently). */
   rows(result: unknown): RawRow[];
+  /**
+   * Runs `sql` (with `?` placeholders) and hands each row to `onRow` as the driver reads it, without
+   * collecting the result first, so that a row's driver objects are garbage as soon as it is decoded rather
+   * than kept with a whole chunk. Resolves when the result is complete; if `onRow` throws, the rest of the
+   * result is read and dropped and the promise rejects with that error. Optional: without it the framework
+   * runs {@link SqlDb.query} and walks the rows it returns.
+   */
+  eachRow?(db: SqlDb, sql: string, bindings: readonly unknown[], onRow: (row: RawRow) => void): Promise<void>;
   /** `LIMIT n` or its equivalent, appended after `ORDER BY`. */
   limit(n: number): string;
   /**

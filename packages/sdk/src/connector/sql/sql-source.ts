@@ -15,6 +15,7 @@ import { diffStrategy } from '../strategies/diff.js';
 import { incrementingStrategy } from '../strategies/incrementing.js';
 import type { CaptureStrategy, StrategyContext } from '../strategies/strategy.js';
 import { timestampStrategy } from '../strategies/timestamp.js';
+import { ChangeList, eachRow } from './change-list.js';
 import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
 import { afterPredicate, type KeyOrder, orderList, type SqlFragment } from './keyset.js';
 import { type ResolvedTable, resolveTable } from './resolved-table.js';
@@ -98,6 +99,15 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
     strategies.set(s.kind, s);
   }
   const tables = new Map<string, CachedTable>();
+  /**
+   * Tables whose changes a consumer read as objects. Until then the changes of each read are encoded as the
+   * rows arrive (see ChangeList): the outbox only needs the bytes, and ten thousand rows kept as objects
+   * while a batch is sealed and stored would be promoted to V8's old generation, which then grows with the
+   * table until a full collection.
+   */
+  const objectReaders = new Set<string>();
+  const newChangeList = (capture: CaptureTable, expected: number) =>
+    new ChangeList(!objectReaders.has(capture.table), expected, () => objectReaders.add(capture.table));
   let dbPromise: Promise<SqlDb> | undefined;
   let closed = false;
 
@@ -162,6 +172,7 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
       now,
       readChunk: async (afterKey, limit, order) =>
         (await readChunkRaw(sqlDb, dialect, resolved, afterKey, limit, order)).map(resolved.decodeRow),
+      changeList: (expected) => newChangeList(capture, expected),
     };
   }
 
@@ -208,7 +219,8 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
       const strategy = strategyOf(capture);
       return withShape(capture, true, async (ctx) => {
         const read = await strategy.changes(ctx, position, limit);
-        return { ...read, columns: ctx.table.columns.map((c) => c.name) };
+        // Assigned rather than spread: the changes may travel encoded and be decoded only when read.
+        return Object.assign(read, { columns: ctx.table.columns.map((c) => c.name) });
       });
     },
 
@@ -296,33 +308,78 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
     const { table } = ctx;
     const order: KeyOrder = strategy.snapshotOrder ?? 'natural';
     const columns = table.columns.map((c) => c.name);
+    const from = strategy.snapshotFrom?.(ctx, position);
+    const read = (after: FerryRecord | undefined) =>
+      chunkQuery(dialect, table, after, chunkSize, order, from);
     let after = afterKey;
     let pos = position;
-    const from = strategy.snapshotFrom?.(ctx, position);
-    let pending = readChunkRaw(ctx.db, dialect, table, after, chunkSize, order, from);
-    pending.catch(() => undefined);
-    for (;;) {
-      let raws: RawRow[];
+    let finished = false;
+    /** The driver rows of the next chunk, read while the current one is written (chunks as objects only). */
+    let ahead: Promise<RawRow[]> | undefined;
+
+    while (!finished) {
+      // Each chunk is made in a function of its own and only passed through here (no variable of this
+      // generator holds it), so neither it nor its driver rows stay reachable while the next one is read.
+      yield await nextChunk();
+      if (signal?.aborted) return;
+    }
+
+    async function nextChunk(): Promise<SnapshotChunk> {
       try {
-        raws = await pending;
+        // A strategy that looks at each chunk's rows (diff) gets them as objects.
+        return strategy.afterSnapshotChunk || objectReaders.has(capture.table)
+          ? await objectChunk()
+          : await encodedChunk();
       } catch (err) {
         // A column renamed under a snapshot: read the shape again before the runner retries.
         if (dialect.isUndefinedColumn(err)) tables.delete(capture.table);
         throw err;
       }
-      const rows = raws.map(table.decodeRow);
-      const done = rows.length < chunkSize;
-      const lastKey = rows.length > 0 ? table.keyOf(rows[rows.length - 1]!) : after;
-      // Fetch the next chunk while this one is encoded and written.
-      if (!done && !signal?.aborted) {
-        pending = readChunkRaw(ctx.db, dialect, table, lastKey, chunkSize, order, from);
-        pending.catch(() => undefined);
+    }
+
+    // Rows encoded as they arrive, the next chunk read when this one was written: what is held meanwhile is
+    // one buffer, and each row's objects die young. Reading ahead would keep two chunks alive across a write.
+    async function encodedChunk(): Promise<SnapshotChunk> {
+      const changes = newChangeList(capture, chunkSize);
+      let lastKey: FerryRecord | undefined;
+      const query = read(after);
+      const n = await eachRow(ctx.db, dialect, query.sql, query.bindings, (raw) => {
+        const row = table.decodeRow(raw);
+        const key = table.keyOf(row);
+        changes.push({ op: 'upsert', key, row });
+        lastKey = key;
+      });
+      return changes.into(chunkAfter(n, lastKey));
+    }
+
+    // Rows as objects (for a consumer that reads them), the next chunk fetched while this one is written.
+    async function objectChunk(): Promise<SnapshotChunk> {
+      const fetch = () => {
+        const query = read(after);
+        return ctx.db.query(query.sql, query.bindings);
+      };
+      const rows = (await (ahead ?? fetch())).map(table.decodeRow);
+      ahead = undefined;
+      const lastKey = rows.length > 0 ? table.keyOf(rows[rows.length - 1]!) : undefined;
+      const chunk = chunkAfter(rows.length, lastKey);
+      if (!chunk.done && !signal?.aborted) {
+        ahead = fetch();
+        ahead.catch(() => undefined);
       }
-      if (strategy.afterSnapshotChunk) pos = await strategy.afterSnapshotChunk(ctx, rows, pos, done);
+      if (strategy.afterSnapshotChunk) {
+        pos = await strategy.afterSnapshotChunk(ctx, rows, pos, chunk.done);
+        chunk.position = pos;
+      }
       const changes: Change[] = rows.map((row) => ({ op: 'upsert', key: table.keyOf(row), row }));
-      yield { changes, ...(lastKey ? { lastKey } : {}), position: pos, done, columns };
-      if (done || signal?.aborted) return;
-      after = lastKey;
+      return Object.assign(chunk, { changes });
+    }
+
+    /** A chunk of `n` rows ending at `lastKey` (without its changes); moves the snapshot past it. */
+    function chunkAfter(n: number, lastKey: FerryRecord | undefined): Omit<SnapshotChunk, 'changes'> {
+      const done = n < chunkSize;
+      finished = done;
+      if (lastKey) after = lastKey;
+      return { ...(after ? { lastKey: after } : {}), position: pos, done, columns };
     }
   }
 
@@ -387,15 +444,27 @@ function readChunkRaw(
   afterKey: FerryRecord | undefined,
   limit: number,
   order: KeyOrder,
+): Promise<RawRow[]> {
+  const query = chunkQuery(dialect, table, afterKey, limit, order);
+  return db.query(query.sql, query.bindings);
+}
+
+/** The statement reading the rows strictly after `afterKey` in key order, at most `limit`. */
+function chunkQuery(
+  dialect: SqlDialect,
+  table: ResolvedTable,
+  afterKey: FerryRecord | undefined,
+  limit: number,
+  order: KeyOrder,
   /** The table reference to read from (a strategy's {@link CaptureStrategy.snapshotFrom}); the table by default. */
   from?: SqlFragment,
-): Promise<RawRow[]> {
+): SqlFragment {
   const keys = table.key.map((c) => ({ column: c, sql: table.ref('t', c) }));
   const where = afterKey ? afterPredicate(dialect, keys, afterKey, order) : undefined;
-  return db.query(
-    `SELECT ${table.selectList('t')} FROM ${from?.sql ?? table.sqlName} t${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${orderList(dialect, keys, order)} ${dialect.limit(limit)}`,
-    [...(from?.bindings ?? []), ...(where?.bindings ?? [])],
-  );
+  return {
+    sql: `SELECT ${table.selectList('t')} FROM ${from?.sql ?? table.sqlName} t${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${orderList(dialect, keys, order)} ${dialect.limit(limit)}`,
+    bindings: [...(from?.bindings ?? []), ...(where?.bindings ?? [])],
+  };
 }
 
 function requiredColumns(capture: CaptureTable): string[] {

@@ -1,7 +1,8 @@
-import { type Change, decodeValue, encodeValue, type FerryValue } from '../../changes/index.js';
+import { decodeValue, encodeValue, type FerryValue } from '../../changes/index.js';
 import { FerryError } from '../../errors/index.js';
 import type { JsonValue } from '../checkpoint.js';
 import type { IncrementingStrategyConfig, PreflightCheck, SourceColumn } from '../source.js';
+import { changeList, eachRow } from '../sql/change-list.js';
 import { GapTracker, gapPredicate, parseGaps } from './gaps.js';
 import type { CaptureStrategy, StrategyContext } from './strategy.js';
 
@@ -64,7 +65,7 @@ export function incrementingStrategy(): CaptureStrategy {
       const tracker = integer
         ? new GapTracker(parseGaps(position.gaps), last === null ? -1n : toBigInt(last), ctx.now())
         : undefined;
-      const changes: Change[] = [];
+      const changes = changeList(ctx, limit);
       const upsert = (raw: Record<string, unknown>) => {
         const row = table.decodeRow(raw);
         changes.push({ op: 'upsert', key: table.keyOf(row), row });
@@ -74,32 +75,35 @@ export function incrementingStrategy(): CaptureStrategy {
       const gaps = parseGaps(position.gaps);
       if (tracker && gaps.length > 0) {
         const p = gapPredicate(col, dialect.param(column), gaps);
-        const rows = await db.query(
+        await eachRow(
+          db,
+          dialect,
           `SELECT ${table.selectList('t')} FROM ${table.sqlName} t WHERE ${p.sql} ORDER BY ${col} ${dialect.limit(limit)}`,
           p.bindings.map((b) => dialect.encodeParam(BigInt(b), column)),
+          (raw) => tracker.fill(toBigInt(upsert(raw))),
         );
-        for (const raw of rows) tracker.fill(toBigInt(upsert(raw)));
       }
 
       const want = Math.max(1, limit - changes.length);
       const where = last === null ? `${col} IS NOT NULL` : `${col} > ${dialect.param(column)}`;
-      const rows = await db.query(
+      let newLast: FerryValue = last;
+      const rows = await eachRow(
+        db,
+        dialect,
         `SELECT ${table.selectList('t')} FROM ${table.sqlName} t WHERE ${where} ORDER BY ${col} ${dialect.limit(want)}`,
         last === null ? [] : [dialect.encodeParam(last, column)],
+        (raw) => {
+          newLast = upsert(raw);
+          tracker?.forward(toBigInt(newLast));
+        },
       );
-      let newLast: FerryValue = last;
-      for (const raw of rows) {
-        newLast = upsert(raw);
-        tracker?.forward(toBigInt(newLast));
-      }
-      return {
-        changes,
+      return changes.into({
         position: {
           last: newLast === null ? null : (encodeValue(newLast) as JsonValue),
           gaps: tracker ? tracker.result(graceMs) : [],
         },
-        more: rows.length === want,
-      };
+        more: rows === want,
+      });
     },
     async preflight(ctx) {
       const column = incrementingColumn(ctx);

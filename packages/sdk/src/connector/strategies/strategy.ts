@@ -1,6 +1,7 @@
 import type { FerryRecord } from '../../changes/index.js';
 import type { Position } from '../checkpoint.js';
 import type { ChangeRead, PreflightCheck } from '../source.js';
+import type { ChangeList } from '../sql/change-list.js';
 import type { SqlDb, SqlDialect } from '../sql/dialect.js';
 import type { KeyOrder, SqlFragment } from '../sql/keyset.js';
 import type { ResolvedTable } from '../sql/resolved-table.js';
@@ -14,6 +15,12 @@ export interface StrategyContext {
   now(): number;
   /** Decoded rows strictly after `afterKey` in key order, at most `limit`. */
   readChunk(afterKey: FerryRecord | undefined, limit: number, order: KeyOrder): Promise<FerryRecord[]>;
+  /**
+   * A list for the changes of one read (about `expected` of them), which the source encodes as they are
+   * added while nobody reads this table's changes as objects. Absent in a context made by hand: the
+   * changes are then kept as objects.
+   */
+  changeList?(expected: number): ChangeList;
 }
 
 /** A strategy's answer to a read: {@link ChangeRead} without the columns, which the source adds. */

@@ -1,13 +1,14 @@
 import {
-  type Change,
   decodeRecord,
   decodeValue,
   encodeRecord,
   encodeValue,
   type FerryRecord,
+  type FerryValue,
 } from '../../changes/index.js';
 import type { JsonValue } from '../checkpoint.js';
 import type { PreflightCheck, SourceColumn, TimestampStrategyConfig } from '../source.js';
+import { changeList, eachRow } from '../sql/change-list.js';
 import { afterPredicate } from '../sql/keyset.js';
 import type { CaptureStrategy, StrategyContext } from './strategy.js';
 
@@ -76,24 +77,27 @@ export function timestampStrategy(): CaptureStrategy {
         bindings = p.bindings;
       }
       const order = [tsSql, ...keyCols.map((k) => k.sql)].join(', ');
-      const rows = await db.query(
+      const changes = changeList(ctx, limit);
+      let last: { ts: FerryValue; key: FerryRecord } | undefined;
+      const rows = await eachRow(
+        db,
+        dialect,
         `SELECT ${table.selectList('t')} FROM ${table.sqlName} t WHERE ${where} AND ${tsSql} <= ${dialect.clockMinus(column.type, lagOf(ctx))} ORDER BY ${order} ${dialect.limit(limit)}`,
         bindings,
+        (raw) => {
+          const row = table.decodeRow(raw);
+          const key = table.keyOf(row);
+          changes.push({ op: 'upsert', key, row });
+          last = { ts: row[column.name] ?? null, key };
+        },
       );
-      const changes: Change[] = [];
-      let last: { ts: JsonValue; key: FerryRecord } | undefined;
-      for (const raw of rows) {
-        const row = table.decodeRow(raw);
-        const key = table.keyOf(row);
-        const ts = encodeValue(row[column.name] ?? null) as JsonValue;
-        changes.push({ op: 'upsert', key, row });
-        last = { ts, key };
-      }
-      return {
-        changes,
-        position: last ? { ts: last.ts, key: encodeRecord(last.key) as JsonValue } : position,
-        more: rows.length === limit,
-      };
+      const end = last as { ts: FerryValue; key: FerryRecord } | undefined;
+      return changes.into({
+        position: end
+          ? { ts: encodeValue(end.ts) as JsonValue, key: encodeRecord(end.key) as JsonValue }
+          : position,
+        more: rows === limit,
+      });
     },
     async preflight(ctx) {
       const table = ctx.table.capture.table;

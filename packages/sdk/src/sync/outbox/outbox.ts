@@ -16,8 +16,9 @@ export interface OutboxOptions {
   fullTimeoutMs?: number;
   /**
    * Memory for the frames of recently appended batches, so that delivery need not read back and check
-   * what this process just wrote (batches recovered from disk are always read). Default 4 MiB; 0 turns
-   * it off.
+   * what this process just wrote (batches recovered from disk are always read). Only a batch appended
+   * with fewer than {@link OUTBOX_FRAME_CACHE_DEPTH} batches before it in its stream is kept: one further
+   * back waits for delivery to catch up, and would be held that long. Default 4 MiB; 0 turns it off.
    */
   frameCacheBytes?: number;
 }
@@ -112,6 +113,17 @@ interface JournalLine {
 /** The stream file is rewritten after this many acknowledgements (and on close), bounding recovery's replay. */
 export const OUTBOX_CHECKPOINT_EVERY = 256;
 
+/**
+ * A frame is kept in memory only for a batch appended with fewer batches than this waiting before it in its
+ * stream (delivery's default window): one further back is read from its file when its turn comes.
+ */
+export const OUTBOX_FRAME_CACHE_DEPTH = 4;
+
+/** Read buffers handed back with {@link Outbox.releaseFrame} that are kept for the next reads, at most. */
+const READ_BUFFERS = 4;
+/** A read buffer larger than this is not kept. */
+const READ_BUFFER_MAX_BYTES = 64 * 2 ** 20;
+
 const streamId = (resource: string) => createHash('sha256').update(resource).digest('hex').slice(0, 32);
 const batchName = (epoch: number, seq: number) =>
   `${String(epoch).padStart(10, '0')}-${String(seq).padStart(13, '0')}.batch`;
@@ -140,6 +152,10 @@ export class Outbox {
   /** Frames this process appended, by batch file, until acknowledged (bounded by frameCacheBytes). */
   private readonly frames = new Map<string, Uint8Array>();
   private frameBytes = 0;
+  /** Buffers of frames read from files and handed back, for the next reads. */
+  private readonly readBuffers: Buffer[] = [];
+  /** The buffer each frame read from a file and not yet handed back lies in. */
+  private readonly lent = new WeakMap<Uint8Array, Buffer>();
 
   private constructor(
     readonly dir: string,
@@ -387,7 +403,10 @@ export class Outbox {
       const pending: PendingBatch = { ...stored, file, fileBytes };
       state.pending.push(pending);
       this.totalBytes += fileBytes;
-      if (this.frameBytes + sealed.frame.length <= this.options.frameCacheBytes) {
+      if (
+        state.pending.length <= OUTBOX_FRAME_CACHE_DEPTH &&
+        this.frameBytes + sealed.frame.length <= this.options.frameCacheBytes
+      ) {
         this.frames.set(file, sealed.frame);
         this.frameBytes += sealed.frame.length;
       }
@@ -438,16 +457,57 @@ export class Outbox {
 
   /**
    * A waiting batch's frame: the one this process appended when still in memory, else read from its file
-   * and checked against its checksum.
+   * and checked against its checksum. Hand a frame that is no longer used back with {@link releaseFrame}.
    */
   async readFrame(batch: PendingBatch): Promise<Uint8Array> {
     const cached = this.frames.get(batch.file);
     if (cached) return cached;
-    const bytes = await readFile(batch.file);
-    const { meta, frameOffset } = decodeBatchMeta(bytes, batch.file);
-    const frame = bytes.subarray(frameOffset);
-    checkFrame(meta, frame, batch.file);
-    return frame;
+    // Into a buffer an earlier frame was read into: a frame lives as long as its delivery takes, long
+    // enough for V8 to move a fresh buffer's handle to the old generation, where its memory would wait
+    // for a full collection.
+    const fit = this.readBuffers.findIndex((b) => b.length >= batch.fileBytes);
+    // A new buffer has room to spare, so that it fits the next frames too (their sizes vary a little).
+    const buffer =
+      fit >= 0
+        ? this.readBuffers.splice(fit, 1)[0]!
+        : Buffer.allocUnsafeSlow(batch.fileBytes + (batch.fileBytes >> 3));
+    const { into, bytes } = await readWhole(batch.file, buffer).catch((err: unknown) => {
+      this.keepReadBuffer(buffer);
+      throw err;
+    });
+    if (into !== buffer) this.keepReadBuffer(buffer); // the file had grown: read into a new one
+    try {
+      const { meta, frameOffset } = decodeBatchMeta(bytes, batch.file);
+      const frame = bytes.subarray(frameOffset);
+      checkFrame(meta, frame, batch.file);
+      this.lent.set(frame, into);
+      return frame;
+    } catch (err) {
+      this.keepReadBuffer(into);
+      throw err;
+    }
+  }
+
+  /**
+   * Hands back a frame from {@link readFrame} that nothing uses any more (the request that sent it has
+   * been answered): the next read may overwrite its bytes. Optional; a frame not handed back is collected.
+   */
+  releaseFrame(frame: Uint8Array): void {
+    const buffer = this.lent.get(frame);
+    if (!buffer) return;
+    this.lent.delete(frame);
+    this.keepReadBuffer(buffer);
+  }
+
+  private keepReadBuffer(buffer: Buffer): void {
+    if (this.closed || buffer.length > READ_BUFFER_MAX_BYTES) return;
+    if (this.readBuffers.length >= READ_BUFFERS) {
+      // Keep the larger ones: a buffer too small for the next frame is of no use.
+      const smallest = this.readBuffers.reduce((m, b, i, all) => (b.length < all[m]!.length ? i : m), 0);
+      if (this.readBuffers[smallest]!.length >= buffer.length) return;
+      this.readBuffers.splice(smallest, 1);
+    }
+    this.readBuffers.push(buffer);
   }
 
   /**
@@ -576,6 +636,7 @@ export class Outbox {
     await Promise.all([...this.unlinking]);
     this.frames.clear();
     this.frameBytes = 0;
+    this.readBuffers.length = 0;
     try {
       for (const state of this.streams.values()) {
         if (state.journalBytes !== state.checkpointOffset) await this.saveStream(state);
@@ -624,6 +685,27 @@ async function openJournal(dir: string): Promise<{ handle: FileHandle; bytes: nu
   } catch (err) {
     await handle.close().catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * A whole file, read into `buffer` when it fits (else into a new buffer, `into`); `bytes` is the part of
+ * `into` that holds it.
+ */
+async function readWhole(path: string, buffer: Buffer): Promise<{ into: Buffer; bytes: Buffer }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const into = size <= buffer.length ? buffer : Buffer.allocUnsafeSlow(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(into, done, size - done, done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return { into, bytes: into.subarray(0, done) };
+  } finally {
+    await handle.close();
   }
 }
 
