@@ -6,6 +6,7 @@ import {
   encodeSqlParam,
   epochSecondsText,
   type PreflightCheck,
+  type RawRow,
   type SourceColumn,
   type SourceTable,
   type SqlDb,
@@ -13,6 +14,7 @@ import {
   sqlDecoder,
   timestampFromEpochSeconds,
 } from '@ferry/sdk/connector';
+import type { Knex } from 'knex';
 import { mysqlChangelog, quoteIdent } from './changelog.js';
 import { discoverMysql } from './discover.js';
 import { SPATIAL_TYPES } from './type-mapping.js';
@@ -133,6 +135,23 @@ export const mysqlDialect: SqlDialect = {
     // InnoDB's figure is an estimate from sampled pages; NULL for views and some engines.
     const n = Number(row?.n ?? Number.NaN);
     return Number.isFinite(n) && n >= 0 ? n : undefined;
+  },
+  /**
+   * Rows as mysql2 reads them, through knex's query stream (mysql2's own row stream, paused while a row is
+   * handled), instead of a collected result.
+   */
+  async eachRow(db: SqlDb, sql: string, bindings: readonly unknown[], onRow: (row: RawRow) => void) {
+    let failure: { error: unknown } | undefined;
+    for await (const row of db.knex.raw(sql, bindings as Knex.RawBinding[]).stream()) {
+      // After a failure the rest of the result is still read, so the connection is left clean.
+      if (failure) continue;
+      try {
+        onRow(row as RawRow);
+      } catch (error) {
+        failure = { error };
+      }
+    }
+    if (failure) throw failure.error;
   },
   isUndefinedColumn(err) {
     return (err as { code?: string } | undefined)?.code === 'ER_BAD_FIELD_ERROR';
