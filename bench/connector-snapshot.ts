@@ -180,32 +180,21 @@ async function hubPhase(configFile: string): Promise<Result> {
   await client.close();
   await source.close?.();
   const mb = (n: number) => n / 2 ** 20;
+  // Heap in use and buffers (external + array buffers), MB, at MARK rows and at the end of the capture.
+  const figures = (at: NodeJS.MemoryUsage, last: NodeJS.MemoryUsage) => ({
+    markMb: mb(at.heapUsed),
+    markBuffersMb: mb(at.external + at.arrayBuffers),
+    endMb: mb(last.heapUsed),
+    endBuffersMb: mb(last.external + last.arrayBuffers),
+  });
   return {
     ...r,
     captureS,
     writeS: writeMs / 1000,
     pendingAtCapture,
     ...(markRssMb === undefined ? {} : { markRssMb }),
-    ...(mark
-      ? {
-          heap: {
-            markMb: mb(mark.heapUsed),
-            markBuffersMb: mb(mark.external + mark.arrayBuffers),
-            endMb: mb(end.heapUsed),
-            endBuffersMb: mb(end.external + end.arrayBuffers),
-          },
-        }
-      : {}),
-    ...(liveMark && liveEnd
-      ? {
-          liveHeap: {
-            markMb: mb(liveMark.heapUsed),
-            markBuffersMb: mb(liveMark.external + liveMark.arrayBuffers),
-            endMb: mb(liveEnd.heapUsed),
-            endBuffersMb: mb(liveEnd.external + liveEnd.arrayBuffers),
-          },
-        }
-      : {}),
+    ...(mark ? { heap: figures(mark, end) } : {}),
+    ...(liveMark && liveEnd ? { liveHeap: figures(liveMark, liveEnd) } : {}),
   };
 }
 
