@@ -347,14 +347,7 @@ export class Delivery {
       this.outbox,
       this.opts.maxInFlight,
       (batch) => this.post(batch),
-      (batch) => {
-        const s = this.status(batch.resource);
-        s.delivered++;
-        s.lastDeliveredAt = Date.now();
-        s.lastError = undefined;
-        this.progress++;
-        this.signal();
-      },
+      (batch) => this.delivered(batch),
       () => this.running,
     );
     this.pumps.set(resource, pump);
@@ -440,13 +433,18 @@ export class Delivery {
   async deliver(batch: PendingBatch): Promise<SignedReceipt> {
     const body = await this.post(batch);
     await this.outbox.acknowledge(batch, body);
+    this.delivered(batch);
+    return body;
+  }
+
+  /** Counts an acknowledged batch in its stream's status and wakes whoever waits for progress. */
+  private delivered(batch: PendingBatch): void {
     const s = this.status(batch.resource);
     s.delivered++;
     s.lastDeliveredAt = Date.now();
     s.lastError = undefined;
     this.progress++;
     this.signal();
-    return body;
   }
 }
 
