@@ -1,7 +1,7 @@
 // The durable outbox: sealed batches wait here, each with the source cursor it advances to, until the hub
 // answers with a signed receipt. Plain files (no native module), so it runs wherever Node runs, Windows too.
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FerryError } from '../../errors/index.js';
 import { syncDirectory, writeFileDurable } from '../durable-fs.js';
@@ -414,27 +414,10 @@ export class Outbox {
     });
   }
 
-  // writeFileDurable with the batch directory kept open: temp file, fsync, rename, fsync of the directory.
-  // The head and the frame go out in one writev, without joining them in memory first.
+  // The head and the frame in one writev (writeFileDurable), then the batch directory synced through the
+  // handle the stream keeps open rather than one opened per batch.
   private async writeBatch(state: StreamState, file: string, head: Buffer, frame: Uint8Array): Promise<void> {
-    const tmp = `${file}.${process.pid}.tmp`;
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      const total = head.length + frame.length;
-      let done = (await handle.writev([head, frame], 0)).bytesWritten;
-      // A short write (rare, for regular files) continues where it stopped.
-      while (done < total) {
-        const rest = done < head.length ? [head.subarray(done), frame] : [frame.subarray(done - head.length)];
-        done += (await handle.writev(rest, done)).bytesWritten;
-      }
-      await handle.sync();
-    } catch (err) {
-      await handle.close().catch(() => {});
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    await handle.close();
-    await rename(tmp, file);
+    await writeFileDurable(file, [head, frame], { syncDir: false });
     if (process.platform === 'win32') return; // cannot sync a directory, and needs not
     state.batchDir ??= await open(join(state.dir, 'batches'), 'r');
     await state.batchDir.sync();
