@@ -17,6 +17,7 @@ import {
   Timestamp,
 } from '../../src/changes/index.js';
 import type { FerryError } from '../../src/errors/index.js';
+import { rng } from '../helpers/random.js';
 
 // --- the reference: wire objects, then JSON.stringify ------------------------------------------------------
 
@@ -51,18 +52,6 @@ function refLine(change: Change): string {
 }
 
 // --- random values -----------------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Code units that matter to JSON escaping and UTF-8: controls, quote, backslash, DEL, 2- and 3-byte
 // characters, Chinese, both halves of surrogate pairs (which may end up lone or reversed), U+2028/9, U+FFFF.

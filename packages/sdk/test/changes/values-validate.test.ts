@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateOnly, Decimal, Timestamp } from '../../src/changes/index.js';
 import { isDecimalText, isIsoDate, isIsoTimestamp } from '../../src/changes/values.js';
+import { mutants } from '../helpers/random.js';
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -15,40 +16,6 @@ function refDecimal(value: string): string {
   const frac = m[3] ?? '';
   const sign = m[1] && /[1-9]/.test(int + frac) ? '-' : '';
   return frac ? `${sign}${int}.${frac}` : `${sign}${int}`;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Strings near the valid forms: a valid one with a few characters replaced, inserted or removed. */
-function mutants(valid: readonly string[], alphabet: string, count: number, seed: number): string[] {
-  const r = rng(seed);
-  const int = (n: number) => Math.floor(r() * n);
-  const out: string[] = [...valid];
-  for (let k = 0; k < count; k++) {
-    let s = valid[int(valid.length)]!;
-    for (let e = int(3); e >= 0; e--) {
-      const at = int(s.length + 1);
-      const c = alphabet[int(alphabet.length)]!;
-      const op = int(3);
-      s =
-        op === 0
-          ? s.slice(0, at) + c + s.slice(at)
-          : op === 1
-            ? s.slice(0, at) + s.slice(at + 1)
-            : s.slice(0, at) + c + s.slice(at + 1);
-    }
-    out.push(s);
-  }
-  return out;
 }
 
 describe('value validators', () => {

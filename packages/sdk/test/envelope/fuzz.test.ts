@@ -8,24 +8,13 @@ import { open, openStream, seal } from '../../src/envelope/index.js';
 import { FerryError } from '../../src/errors/index.js';
 import type { Identity, TrustStore } from '../../src/pki/index.js';
 import { pkiFixture } from '../helpers/pki-fixtures.js';
+import { rng } from '../helpers/random.js';
 import { chunked, collect, headerBytesOf, layout, replaceHeader } from './frame-tools.js';
-
-/** mulberry32: a tiny seeded PRNG, so that every run makes the same mutations (and a failure reproduces). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = rng(seed);
   }
   int(below: number): number {
     return Math.floor(this.next() * below);
