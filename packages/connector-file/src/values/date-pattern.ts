@@ -82,14 +82,7 @@ export function readFixed(
   const hour = layout.hour < 0 ? 0 : digits(text, at + layout.hour, 2);
   const minute = layout.minute < 0 ? 0 : digits(text, at + layout.minute, 2);
   const second = layout.second < 0 ? 0 : digits(text, at + layout.second, 2);
-  if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
-  out[YEAR] = year;
-  out[MONTH] = month;
-  out[DAY] = day;
-  out[HOUR] = hour;
-  out[MINUTE] = minute;
-  out[SECOND] = second;
-  return validFields(year, month, day, hour, minute, second) ? VALID : INVALID;
+  return storeFields(out, year, month, day, hour, minute, second);
 }
 
 /**
@@ -114,14 +107,7 @@ export function readIsoPlain(t: string, at: number, len: number, out: FieldScrat
     minute = digits(t, at + 14, 2);
     second = digits(t, at + 17, 2);
   }
-  if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
-  out[YEAR] = year;
-  out[MONTH] = month;
-  out[DAY] = day;
-  out[HOUR] = hour;
-  out[MINUTE] = minute;
-  out[SECOND] = second;
-  return validFields(year, month, day, hour, minute, second) ? VALID : INVALID;
+  return storeFields(out, year, month, day, hour, minute, second);
 }
 
 const TOKENS: Array<[string, string, keyof DateParts]> = [
@@ -341,6 +327,26 @@ function digits(t: string, at: number, n: number): number {
     v = v * 10 + c;
   }
   return v;
+}
+
+/** Puts the fields read into `out`: NO_MATCH when one was not digits (-1), else VALID or INVALID. */
+function storeFields(
+  out: FieldScratch,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
+  if ((year | month | day | hour | minute | second) < 0) return NO_MATCH;
+  out[YEAR] = year;
+  out[MONTH] = month;
+  out[DAY] = day;
+  out[HOUR] = hour;
+  out[MINUTE] = minute;
+  out[SECOND] = second;
+  return validFields(year, month, day, hour, minute, second) ? VALID : INVALID;
 }
 
 /** True when the parts name a real calendar date and time (no 2 月 30 日, no 24:00). */
