@@ -116,6 +116,18 @@ const tableConfig = {
   strategy: { kind: 'timestamp' as const, column: 'updated_at', lagMs: 0 },
 };
 
+/** One capture of the bench table until it is caught up, in chunks (and envelopes) of `--batch` rows. */
+function captureOnce(source: ReturnType<typeof postgres>, sink: ChangeSink) {
+  return {
+    source,
+    sink,
+    tables: [tableConfig],
+    batchSize: batch,
+    once: true,
+    maxBatchesPerTurn: 1000,
+  };
+}
+
 /**
  * The connector daemon's work: runConnector from PostgreSQL into FerryClient's sink (seal, outbox), delivery
  * to the hub; timed from the start of the capture until drain() resolves (the hub applied every batch).
@@ -153,12 +165,7 @@ async function hubPhase(configFile: string): Promise<Result> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   await runConnector({
-    source,
-    sink,
-    tables: [tableConfig],
-    batchSize: batch,
-    once: true,
-    maxBatchesPerTurn: 1000,
+    ...captureOnce(source, sink),
     metrics,
     onEvent: (e) => {
       if (e.type === 'batch' && markRssMb === undefined && metrics.rowsCaptured >= MARK) {
@@ -218,14 +225,7 @@ async function phase(name: string, cursorFile: string | undefined): Promise<Resu
   await (await source.db()).query('SELECT 1');
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await runConnector({
-    source,
-    sink,
-    tables: [tableConfig],
-    batchSize: batch,
-    once: true,
-    maxBatchesPerTurn: 1000,
-  });
+  await runConnector(captureOnce(source, sink));
   const r = finish(started, cpu, sink.rows, sink.bytes);
   if (name === 'snapshot') writeFileSync(cursorFile!, sink.cursors.get(tableConfig.resource)!);
   await source.close?.();
