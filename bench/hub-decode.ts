@@ -59,20 +59,14 @@ function measure(youngMb: number | undefined): Promise<{ decode: number; parse: 
 console.log(
   `hub decode: batches of ${rows.toLocaleString('en-US')} rows (${(content.byteLength / rows).toFixed(0)} bytes of NDJSON a row), mean of ${rounds} rounds (best of 2 runs), CPU µs per row`,
 );
-// Alternate so neither setting always runs second.
+const settings: [label: string, youngMb: number | undefined][] = [
+  ['hub workers (192 MiB young generation)', HUB_YOUNG_GENERATION_MB],
+  ['V8 default young generation', undefined],
+];
+// Two runs each, the order reversed for the second, so neither setting always runs second.
 const results: { label: string; r: { decode: number; parse: number } }[] = [];
-for (let i = 0; i < 2; i++) {
-  for (const [label, mb] of i === 0
-    ? ([
-        ['hub workers (192 MiB young generation)', HUB_YOUNG_GENERATION_MB],
-        ['V8 default young generation', undefined],
-      ] as const)
-    : ([
-        ['V8 default young generation', undefined],
-        ['hub workers (192 MiB young generation)', HUB_YOUNG_GENERATION_MB],
-      ] as const)) {
-    results.push({ label, r: await measure(mb) });
-  }
+for (const order of [settings, [...settings].reverse()]) {
+  for (const [label, mb] of order) results.push({ label, r: await measure(mb) });
 }
 for (const label of new Set(results.map((x) => x.label))) {
   const mine = results.filter((x) => x.label === label).map((x) => x.r);
