@@ -2,8 +2,9 @@
 // outbox (seal, fsync) → delivery over loopback HTTP → hub (createHub, in this process) verify, open, apply,
 // signed receipt → receipt verified and recorded by the sender. Timed from the first `send` to `drain()`
 // resolved (every batch acknowledged by a verified receipt), for a SQLite hub and a PostgreSQL hub, beside a
-// raw multi-row INSERT of the same rows (same columns, batches of 1,000) into a fresh table of the same
-// database, measured in the same run, interleaved round by round. Target: e2e ≥ 50% of raw.
+// raw multi-row INSERT of the same rows (same columns, batches of 1,000; on SQLite with the hub's statement
+// shape, see support/raw-baseline.ts) into a fresh table of the same database, measured in the same run,
+// interleaved round by round. Target: e2e ≥ 50% of raw.
 // Sender memory: the child's VmRSS sampled every 50 ms from /proc and its VmHWM, while 1,000,000 rows pass
 // (100,000 with --quick); target < 200 MB and flat.
 //

@@ -125,6 +125,38 @@ describe('decodeBatch', () => {
     ).toThrow(/invalid row/);
   });
 
+  it('gives a key read from its text the canonical text of the decoded key', () => {
+    // Keys in the SDK's form are read from their text; the others are decoded. Both must land on one row.
+    const keyOf = (key: string, keyItems: Parameters<typeof decodeBatch>[1] = items) =>
+      decodeBatch(lines(`{"op":"upsert","key":${key},"row":{}}`), keyItems).upserts.keys;
+    for (const [key, canonical] of [
+      ['{"id":{"$int":"42"}}', '42'],
+      ['{"id":{"$int":"0"}}', '0'],
+      ['{"id":{"$int":"-42"}}', '-42'],
+      ['{"id":{"$int":"007"}}', '7'],
+      ['{"id":{"$int":"-0"}}', '0'],
+      ['{"id":42}', '42'],
+      ['{"id": {"$int":"42"}}', '42'],
+      ['{"id":{"$dec":"42"}}', '42'],
+    ] as const) {
+      expect([key, keyOf(key)]).toEqual([key, [[canonical]]]);
+    }
+    const code = [{ name: 'code', dataType: 'string' as const, column: 'k_0' }];
+    expect(keyOf('{"code":"A-1"}', code)).toEqual([['A-1']]);
+    expect(keyOf('{"code":"引号\\"与\\\\"}', code)).toEqual([['引号"与\\']]);
+    expect(keyOf('{"code":"\\u0041"}', code)).toEqual([['A']]);
+    // A composite key holding an item named "row": the split's first `,"row":` is inside the key.
+    const pair = [
+      { name: 'a', dataType: 'integer' as const, column: 'k_0' },
+      { name: 'row', dataType: 'string' as const, column: 'k_1' },
+    ];
+    expect(keyOf('{"a":{"$int":"1"},"row":"x"}', pair)).toEqual([['1'], ['x']]);
+    for (const key of ['{"id":{"$int":"4x"}}', '{"id":{"$int":"1"},"id2":{"$int":"2"}}', '{"id":"1"']) {
+      expect(() => keyOf(key), key).toThrow(expect.objectContaining({ code: 'FERRY_INVALID_ARGUMENT' }));
+    }
+    expect(() => keyOf('{"code":1}', code)).toThrow(/not a valid string value/);
+  });
+
   it('names the line of a bad change', () => {
     for (const [line, field] of [
       ['not json', undefined],

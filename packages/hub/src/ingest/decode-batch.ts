@@ -1,7 +1,7 @@
 // Turns the NDJSON content of an envelope into what the resource table needs: per key, the last change of
 // the batch (applying a batch in order is the same as applying each key's last change), with keys in
 // canonical text and rows as encoded JSON text.
-import { decodeRecord, FerryError, type FerryRecord } from '@ferry/sdk';
+import { decodeRecord, FerryError, type FerryRecord, isWireRecordText } from '@ferry/sdk';
 import { deflateForLog } from '../store/change-log.js';
 import type { KeyItem } from '../store/index.js';
 import { keyText } from './key-text.js';
@@ -35,6 +35,7 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
   let count = 0;
   let lineNo = 0;
   let start = 0;
+  const readKey = keyReader(keyItems);
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
@@ -44,25 +45,8 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
     lineNo++;
     if (line === '') continue;
     count++;
-    const change = parseLine(line, lineNo);
-    const keys = keyItems.map((item) => {
-      const value = Object.hasOwn(change.key, item.name) ? change.key[item.name] : undefined;
-      const canonical = keyText(value, item.dataType);
-      if (canonical === undefined) {
-        throw bad(
-          lineNo,
-          value === undefined || value === null
-            ? `key item "${item.name}" is missing`
-            : `key item "${item.name}" is not a valid ${item.dataType} value`,
-          `key.${item.name}`,
-        );
-      }
-      return canonical;
-    });
-    if (Object.keys(change.key).length !== keyItems.length) {
-      const extra = Object.keys(change.key).find((k) => !keyItems.some((item) => item.name === k));
-      throw bad(lineNo, `key member "${extra}" is not a key item of the resource`, `key.${extra}`);
-    }
+    const change = parseLine(line, lineNo, readKey);
+    const keys = change.keys;
     const id = keys.length === 1 ? keys[0]! : JSON.stringify(keys);
     const at = place.get(id);
     if (at !== undefined) {
@@ -90,42 +74,44 @@ const POS_MEMBER = ',"pos":';
 
 /**
  * The row of an upsert line in the SDK's member order (`op`, `key`, `row`, then `pos` if any) as its own text,
- * so that the row is stored as sent without a JSON.stringify: the key and the row are parsed from their own
- * slices. A slice boundary in the wrong place cannot parse (a proper prefix of a JSON object is never a whole
- * JSON value), so any line this cannot split is left to the general path.
+ * so that the row is stored as sent without a JSON.stringify: the key is parsed from its own slice, the row
+ * checked in its text. A slice boundary in the wrong place cannot parse (a proper prefix of a JSON object is
+ * never a whole JSON value), so any line this cannot split is left to the general path.
  */
-function splitUpsert(
-  line: string,
-): { key: unknown; row: unknown; rowText: string; pos: unknown } | undefined {
+function splitUpsert(line: string): { keyText: string; rowText: string } | undefined {
   if (!line.startsWith(UPSERT_PREFIX)) return undefined;
   const rowAt = line.indexOf(ROW_MEMBER, UPSERT_PREFIX.length);
   if (rowAt < 0 || line.charCodeAt(line.length - 1) !== 0x7d /* } */) return undefined;
   try {
-    const key = JSON.parse(line.slice(UPSERT_PREFIX.length, rowAt));
+    const keyText = line.slice(UPSERT_PREFIX.length, rowAt);
     const rowStart = rowAt + ROW_MEMBER.length;
     let rowText = line.slice(rowStart, -1);
-    let pos: unknown;
     if (rowText.charCodeAt(rowText.length - 1) !== 0x7d) {
       // Ends with a "pos" member (its string holds no bare quote, so the last match is the member).
       const posAt = line.lastIndexOf(POS_MEMBER);
       if (posAt < rowStart) return undefined;
       rowText = line.slice(rowStart, posAt);
-      pos = JSON.parse(line.slice(posAt + POS_MEMBER.length, -1));
+      const pos = line.slice(posAt + POS_MEMBER.length, -1);
+      if (!PLAIN_STRING.test(pos) && typeof JSON.parse(pos) !== 'string') return undefined;
     }
-    return { key, row: JSON.parse(rowText), rowText, pos };
+    // Most rows are vouched for by their text alone; the others are parsed and judged value by value.
+    if (!isWireRecordText(rowText) && recordProblem(JSON.parse(rowText)) !== undefined) return undefined;
+    return { keyText, rowText };
   } catch {
     return undefined;
   }
 }
 
-function parseLine(line: string, lineNo: number): { key: FerryRecord; row: string | undefined } {
+/** The canonical key texts of a change's key, from its JSON text. */
+type KeyReader = (text: string | undefined, parsed: unknown, lineNo: number) => string[];
+
+function parseLine(
+  line: string,
+  lineNo: number,
+  readKey: KeyReader,
+): { keys: string[]; row: string | undefined } {
   const split = splitUpsert(line);
-  if (split && (split.pos === undefined || typeof split.pos === 'string')) {
-    const key = decodeKey(split.key, lineNo);
-    const rowProblem = recordProblem(split.row);
-    if (rowProblem !== undefined) throw bad(lineNo, `has an invalid row: ${rowProblem}`, 'row');
-    return { key, row: split.rowText };
-  }
+  if (split) return { keys: readKey(split.keyText, undefined, lineNo), row: split.rowText };
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(line) as Record<string, unknown>;
@@ -139,16 +125,81 @@ function parseLine(line: string, lineNo: number): { key: FerryRecord; row: strin
   }
   if (raw.pos !== undefined && typeof raw.pos !== 'string')
     throw bad(lineNo, '"pos" must be a string', 'pos');
-  const key = decodeKey(raw.key, lineNo);
+  const keys = readKey(undefined, raw.key, lineNo);
   if (raw.op === 'delete') {
     if (raw.row !== undefined) throw bad(lineNo, 'is a delete with a row', 'row');
-    return { key, row: undefined };
+    return { keys, row: undefined };
   }
   if (raw.op !== 'upsert') throw bad(lineNo, `has an unknown op ${JSON.stringify(raw.op)}`, 'op');
   // Checked, not decoded: the row is stored in its wire form, as sent.
   const rowProblem = recordProblem(raw.row);
   if (rowProblem !== undefined) throw bad(lineNo, `has an invalid row: ${rowProblem}`, 'row');
-  return { key, row: JSON.stringify(raw.row) };
+  return { keys, row: JSON.stringify(raw.row) };
+}
+
+/** A JSON string without escapes: its text between the quotes is its value. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters
+const PLAIN_STRING = /^"[^"\\\u0000-\u001f]*"$/;
+/** An integer as BigInt#toString writes it: the canonical text of an integer key. */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+
+/**
+ * Reads keys of the resource's key items. A key of one integer or string item in the SDK's form
+ * (`{"id":{"$int":"42"}}`, `{"code":"A-1"}`) is read from its text, its canonical form being the text itself;
+ * any other key is parsed, decoded and made canonical item by item (keyText).
+ */
+function keyReader(keyItems: readonly KeyItem[]): KeyReader {
+  const item = keyItems.length === 1 ? keyItems[0]! : undefined;
+  const prefix = item ? `{${JSON.stringify(item.name)}:` : '';
+  const fromText = (text: string): string | undefined => {
+    if (!item || !text.startsWith(prefix) || text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
+    const value = text.slice(prefix.length, -1);
+    if (item.dataType === 'integer' && value.startsWith(INT_PREFIX) && value.endsWith('"}')) {
+      const digits = value.slice(INT_PREFIX.length, -2);
+      return CANONICAL_INTEGER.test(digits) ? digits : undefined;
+    }
+    if ((item.dataType === 'string' || item.dataType === 'text') && PLAIN_STRING.test(value)) {
+      return value.slice(1, -1);
+    }
+    return undefined;
+  };
+  return (text, parsed, lineNo) => {
+    if (text !== undefined) {
+      const canonical = fromText(text);
+      if (canonical !== undefined) return [canonical];
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw bad(lineNo, 'has a key that is not JSON', 'key');
+      }
+    }
+    return canonicalKeys(decodeKey(parsed, lineNo), keyItems, lineNo);
+  };
+}
+
+const INT_PREFIX = '{"$int":"';
+
+/** The canonical text of each key item's value; the key must hold exactly the key items. */
+function canonicalKeys(key: FerryRecord, keyItems: readonly KeyItem[], lineNo: number): string[] {
+  const keys = keyItems.map((item) => {
+    const value = Object.hasOwn(key, item.name) ? key[item.name] : undefined;
+    const canonical = keyText(value, item.dataType);
+    if (canonical === undefined) {
+      throw bad(
+        lineNo,
+        value === undefined || value === null
+          ? `key item "${item.name}" is missing`
+          : `key item "${item.name}" is not a valid ${item.dataType} value`,
+        `key.${item.name}`,
+      );
+    }
+    return canonical;
+  });
+  if (Object.keys(key).length !== keyItems.length) {
+    const extra = Object.keys(key).find((k) => !keyItems.some((item) => item.name === k));
+    throw bad(lineNo, `key member "${extra}" is not a key item of the resource`, `key.${extra}`);
+  }
+  return keys;
 }
 
 /** The key decoded: its canonical text per key item comes from the typed values (keyText). */

@@ -20,3 +20,4 @@ export {
   Timestamp,
   wireValueProblem,
 } from './values.js';
+export { isWireRecordText } from './wire-text.js';
