@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type DataItemType, decodeValue, type FerryValue, isFerryError, open } from '@ferry/sdk';
 import knex, { type Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch } from '../src/ingest/decode-batch.js';
+import { decodeBatch, type PreparedBatch } from '../src/ingest/decode-batch.js';
 import { GroupCommit } from '../src/ingest/group-commit.js';
 import { keyText } from '../src/ingest/key-text.js';
 import { OpenPool } from '../src/ingest/open-pool.js';
@@ -16,6 +16,7 @@ import { dropRowsOfOlderEpochs } from '../src/ingest/snapshot-end.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
 import { recordProblem } from '../src/ingest/wire-check.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
+import { rowCount, rowText } from '../src/store/dialects/index.js';
 import { sqliteDialect } from '../src/store/dialects/sqlite.js';
 import { createResourceTable } from '../src/store/resources.js';
 import { dropSchema, reachablePostgres } from './support/databases.js';
@@ -80,6 +81,8 @@ describe('keyText', () => {
 describe('decodeBatch', () => {
   const items = [{ name: 'id', dataType: 'integer' as const, column: 'k_0' }];
   const lines = (...l: string[]) => Buffer.from(`${l.join('\n')}\n`);
+  const texts = (batch: PreparedBatch) =>
+    Array.from({ length: rowCount(batch.upserts.rows) }, (_, i) => rowText(batch.upserts.rows, i));
 
   it('keeps the last change of each key and counts every line', () => {
     const batch = decodeBatch(
@@ -92,7 +95,8 @@ describe('decodeBatch', () => {
       items,
     );
     expect(batch.count).toBe(4);
-    expect(batch.upserts).toEqual({ keys: [['1']], rows: ['{"id":1,"v":"b"}'] });
+    expect(batch.upserts.keys).toEqual([['1']]);
+    expect(texts(batch)).toEqual(['{"id":1,"v":"b"}']);
     expect(batch.deletes).toEqual({ keys: [['2']] });
   });
 
@@ -109,11 +113,11 @@ describe('decodeBatch', () => {
     for (const line of variants) {
       const batch = decodeBatch(lines(line), items);
       expect(batch.upserts.keys).toEqual([['7']]);
-      expect(JSON.parse(batch.upserts.rows[0]!)).toEqual(JSON.parse(row));
+      expect(texts(batch)).toEqual([row]);
     }
     // Lines the split cannot take are read whole: a duplicate member keeps the last value, as JSON.parse does.
     const dup = decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":1},"row":{"v":2}}`), items);
-    expect(dup.upserts.rows).toEqual(['{"v":2}']);
+    expect(texts(dup)).toEqual(['{"v":2}']);
     expect(() =>
       decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":1},"extra":{}}`), items),
     ).toThrow(/unknown member "extra"/);
@@ -123,6 +127,32 @@ describe('decodeBatch', () => {
     expect(() =>
       decodeBatch(lines(`{"op":"upsert","key":{"id":1},"row":{"v":{"$dec":"x"}}}`), items),
     ).toThrow(/invalid row/);
+  });
+
+  it('hands rows on as the bytes they arrived in, whichever path read them', () => {
+    const code = [{ name: '编码', dataType: 'string' as const, column: 'k_0' }];
+    const batch = decodeBatch(
+      lines(
+        '{"op":"upsert","key":{"编码":"甲"},"row":{"名":"一"},"pos":"位置-1"}',
+        '{"key":{"编码":"乙"},"op":"upsert","row":{"名":"二"}}',
+        '{"op":"upsert","key":{"编码":"丙"},"row":{"名":"三"}}',
+        '{"op":"upsert","key":{"编码":"甲"},"row":{"名":"一改"}}',
+        '{"op":"delete","key":{"编码":"丙"}}',
+        '{"op":"upsert","key":{"编码":"丁"},"row":{"n":1e2}}',
+      ),
+      code,
+    );
+    expect(batch.upserts.keys).toEqual([['甲', '乙', '丁']]);
+    expect(texts(batch)).toEqual(['{"名":"一改"}', '{"名":"二"}', '{"n":1e2}']);
+    expect(batch.deletes.keys).toEqual([['丙']]);
+    // A line that is not UTF-8 is refused with its number, not stored with replacement characters.
+    const broken = Buffer.concat([
+      lines('{"op":"delete","key":{"编码":"甲"}}'),
+      Buffer.from([0x7b, 0xff, 0x7d, 0x0a]),
+    ]);
+    expect(() => decodeBatch(broken, code)).toThrow(
+      expect.objectContaining({ code: 'FERRY_INVALID_ARGUMENT', location: { line: 2 } }),
+    );
   });
 
   it('gives a key read from its text the canonical text of the decoded key', () => {

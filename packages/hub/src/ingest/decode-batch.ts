@@ -1,8 +1,11 @@
 // Turns the NDJSON content of an envelope into what the resource table needs: per key, the last change of
 // the batch (applying a batch in order is the same as applying each key's last change), with keys in
-// canonical text and rows as encoded JSON text.
+// canonical text and rows as encoded JSON text, kept as the bytes they arrived in.
+
+import { isUtf8 } from 'node:buffer';
 import { decodeRecord, FerryError, type FerryRecord, isWireRecordText } from '@ferry/sdk';
 import { deflateForLog } from '../store/change-log.js';
+import type { RowTexts } from '../store/dialects/index.js';
 import type { KeyItem } from '../store/index.js';
 import { keyText } from './key-text.js';
 import { recordProblem } from './wire-check.js';
@@ -13,13 +16,19 @@ export interface PreparedBatch {
   count: number;
   /** The content as received (one change per line), deflated for the change log: logged as is. */
   deflated: Uint8Array;
-  /** Rows to insert or replace: `keys[c][i]` is key column `c` of row `i`. */
-  upserts: { keys: string[][]; rows: string[] };
+  /**
+   * Rows to insert or replace: `keys[c][i]` is key column `c` of row `i`; the rows' texts are byte ranges of
+   * the content (a row the general path re-serialized is appended after it).
+   */
+  upserts: { keys: string[][]; rows: RowTexts };
   /** Keys to delete, column by column. */
   deletes: { keys: string[][] };
 }
 
 const KNOWN_MEMBERS = new Set(['op', 'key', 'row', 'pos']);
+
+/** Where a change's row is: a byte range of the content, re-serialized text, or none (a delete). */
+type RowRef = { from: number; to: number } | string | undefined;
 
 /**
  * Decodes change lines and checks each against the resource's key items: the key must hold exactly the
@@ -28,10 +37,12 @@ const KNOWN_MEMBERS = new Set(['op', 'key', 'row', 'pos']);
  */
 export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): PreparedBatch {
   const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  // Rows are kept as the bytes they arrived in, so those bytes must be the text they were checked as.
+  if (!isUtf8(bytes)) throw bad(firstLineNotUtf8(bytes), 'is not valid UTF-8');
   // Each key's last change: its canonical key text → its place in `keyColumns` / `rows` (undefined: delete).
   const place = new Map<string, number>();
   const keyColumns: string[][] = keyItems.map(() => []);
-  const rows: (string | undefined)[] = [];
+  const rows: RowRef[] = [];
   let count = 0;
   let lineNo = 0;
   let start = 0;
@@ -41,11 +52,12 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
     if (end < 0) end = bytes.length;
     // Line by line: V8 decodes short UTF-8 strings several times faster than one long one.
     const line = bytes.toString('utf8', start, end);
+    const lineStart = start;
     start = end + 1;
     lineNo++;
     if (line === '') continue;
     count++;
-    const change = parseLine(line, lineNo, readKey);
+    const change = parseLine(line, lineNo, readKey, lineStart, end);
     const keys = change.keys;
     const id = keys.length === 1 ? keys[0]! : JSON.stringify(keys);
     const at = place.get(id);
@@ -57,15 +69,53 @@ export function decodeBatch(content: Uint8Array, keyItems: readonly KeyItem[]): 
     for (let c = 0; c < keys.length; c++) keyColumns[c]!.push(keys[c]!);
     rows.push(change.row);
   }
-  const upserts = { keys: keyItems.map(() => [] as string[]), rows: [] as string[] };
+  const upserts = { keys: keyItems.map(() => [] as string[]), rows: rowTexts(bytes, rows) };
   const deletes = { keys: keyItems.map(() => [] as string[]) };
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const target = row === undefined ? deletes.keys : upserts.keys;
+    const target = rows[i] === undefined ? deletes.keys : upserts.keys;
     for (let c = 0; c < keyColumns.length; c++) target[c]!.push(keyColumns[c]![i]!);
-    if (row !== undefined) upserts.rows.push(row);
   }
   return { count, deflated: deflateForLog(content), upserts, deletes };
+}
+
+/** The upserts' row texts: ranges of the content, and any re-serialized rows appended after it. */
+function rowTexts(content: Buffer, rows: readonly RowRef[]): RowTexts {
+  let upserts = 0;
+  const extra: Buffer[] = [];
+  for (const row of rows) {
+    if (row === undefined) continue;
+    upserts++;
+    if (typeof row === 'string') extra.push(Buffer.from(row, 'utf8'));
+  }
+  const bytes = extra.length === 0 ? content : Buffer.concat([content, ...extra]);
+  const offsets = new Uint32Array(2 * upserts);
+  let n = 0;
+  let appended = content.length;
+  for (const row of rows) {
+    if (row === undefined) continue;
+    if (typeof row === 'string') {
+      offsets[n++] = appended;
+      appended += Buffer.byteLength(row, 'utf8');
+      offsets[n++] = appended;
+    } else {
+      offsets[n++] = row.from;
+      offsets[n++] = row.to;
+    }
+  }
+  return { bytes, offsets };
+}
+
+/** The number of the first line of `bytes` that is not valid UTF-8. */
+function firstLineNotUtf8(bytes: Buffer): number {
+  let lineNo = 1;
+  let start = 0;
+  for (;;) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (!isUtf8(bytes.subarray(start, end)) || end === bytes.length) return lineNo;
+    start = end + 1;
+    lineNo++;
+  }
 }
 
 const UPSERT_PREFIX = '{"op":"upsert","key":';
@@ -78,7 +128,7 @@ const POS_MEMBER = ',"pos":';
  * checked in its text. A slice boundary in the wrong place cannot parse (a proper prefix of a JSON object is
  * never a whole JSON value), so any line this cannot split is left to the general path.
  */
-function splitUpsert(line: string): { keyText: string; rowText: string } | undefined {
+function splitUpsert(line: string): { keyText: string; rowText: string; tail: string } | undefined {
   if (!line.startsWith(UPSERT_PREFIX)) return undefined;
   const rowAt = line.indexOf(ROW_MEMBER, UPSERT_PREFIX.length);
   if (rowAt < 0 || line.charCodeAt(line.length - 1) !== 0x7d /* } */) return undefined;
@@ -86,6 +136,7 @@ function splitUpsert(line: string): { keyText: string; rowText: string } | undef
     const keyText = line.slice(UPSERT_PREFIX.length, rowAt);
     const rowStart = rowAt + ROW_MEMBER.length;
     let rowText = line.slice(rowStart, -1);
+    let tail = '}';
     if (rowText.charCodeAt(rowText.length - 1) !== 0x7d) {
       // Ends with a "pos" member (its string holds no bare quote, so the last match is the member).
       const posAt = line.lastIndexOf(POS_MEMBER);
@@ -93,10 +144,11 @@ function splitUpsert(line: string): { keyText: string; rowText: string } | undef
       rowText = line.slice(rowStart, posAt);
       const pos = line.slice(posAt + POS_MEMBER.length, -1);
       if (!PLAIN_STRING.test(pos) && typeof JSON.parse(pos) !== 'string') return undefined;
+      tail = line.slice(posAt);
     }
     // Most rows are vouched for by their text alone; the others are parsed and judged value by value.
     if (!isWireRecordText(rowText) && recordProblem(JSON.parse(rowText)) !== undefined) return undefined;
-    return { keyText, rowText };
+    return { keyText, rowText, tail };
   } catch {
     return undefined;
   }
@@ -105,13 +157,24 @@ function splitUpsert(line: string): { keyText: string; rowText: string } | undef
 /** The canonical key texts of a change's key, from its JSON text. */
 type KeyReader = (text: string | undefined, parsed: unknown, lineNo: number) => string[];
 
+/**
+ * One change line (`lineStart`…`lineEnd`: its bytes in the content). A row split from the line is located by
+ * its bytes: the line's text before and after it, measured in UTF-8.
+ */
 function parseLine(
   line: string,
   lineNo: number,
   readKey: KeyReader,
-): { keys: string[]; row: string | undefined } {
+  lineStart: number,
+  lineEnd: number,
+): { keys: string[]; row: RowRef } {
   const split = splitUpsert(line);
-  if (split) return { keys: readKey(split.keyText, undefined, lineNo), row: split.rowText };
+  if (split) {
+    const from =
+      lineStart + UPSERT_PREFIX.length + Buffer.byteLength(split.keyText, 'utf8') + ROW_MEMBER.length;
+    const to = lineEnd - (split.tail.length === 1 ? 1 : Buffer.byteLength(split.tail, 'utf8'));
+    return { keys: readKey(split.keyText, undefined, lineNo), row: { from, to } };
+  }
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(line) as Record<string, unknown>;

@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import type { HubContext } from '../context.js';
 import { fail } from '../http/errors.js';
 import { deflateForLog } from '../store/change-log.js';
+import { rowCount } from '../store/dialects/index.js';
 import type { AuditEntry, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
@@ -278,7 +279,7 @@ export class EnvelopeIngest {
     const deleteKeys: DeleteKeys = (keys) =>
       db.dialect.deleteRows(connection, shape, { sender: position.sender, keys });
     if (batch.deletes.keys[0]!.length > 0) await deleteKeys(batch.deletes.keys);
-    if (batch.upserts.rows.length > 0) {
+    if (rowCount(batch.upserts.rows) > 0) {
       await db.dialect.upsertRows(connection, shape, {
         sender: position.sender,
         keys: batch.upserts.keys,

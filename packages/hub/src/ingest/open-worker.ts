@@ -19,8 +19,11 @@ parentPort?.on('message', async (job: OpenJob) => {
     const batch = decodeBatch(opened.content, job.keyItems);
     reply = { id: job.id, ok: true, batch };
     // Moved, not copied, when the bytes own their buffer (a small Buffer is a slice of a shared pool).
-    const { buffer, byteLength } = batch.deflated;
-    if (buffer instanceof ArrayBuffer && buffer.byteLength === byteLength) transfer.push(buffer);
+    for (const bytes of [batch.deflated, batch.upserts.rows.bytes, batch.upserts.rows.offsets]) {
+      const { buffer, byteLength } = bytes;
+      if (buffer instanceof ArrayBuffer && buffer.byteLength === byteLength && !transfer.includes(buffer))
+        transfer.push(buffer);
+    }
   } catch (err) {
     reply = {
       id: job.id,

@@ -49,6 +49,8 @@ export function ingestTests(ctx: SuiteContext): void {
         [DEPT.provider, '110101199001010011', '张三'],
         [DEPT.provider, '110101199001010022', '李四'],
       ]);
+      // Stored as text (SQLite binds the row's bytes and casts them), read back as a string.
+      expect(rows.map((r) => typeof r.row)).toEqual(['string', 'string']);
     });
 
     it('answers the same envelope again with the same receipt (a retry is not an error)', async () => {

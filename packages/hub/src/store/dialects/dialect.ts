@@ -8,12 +8,52 @@ export interface ResourceTableShape {
   keyColumns: readonly string[];
 }
 
+/**
+ * The encoded JSON text of rows as UTF-8: row `i` is `bytes[offsets[2i] … offsets[2i+1])`. Rows arrive so from
+ * the ingest worker, whose envelope content already holds them (moved between threads, not copied), and
+ * SQLite stores them without making strings of them.
+ */
+export interface RowTexts {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+}
+
+/** How many rows `rows` holds. */
+export function rowCount(rows: RowTexts): number {
+  return rows.offsets.length >> 1;
+}
+
+/** The UTF-8 bytes of row `i` (a view, not a copy). */
+export function rowBytes(rows: RowTexts, i: number): Uint8Array {
+  return rows.bytes.subarray(rows.offsets[2 * i]!, rows.offsets[2 * i + 1]!);
+}
+
+/** The text of row `i`. */
+export function rowText(rows: RowTexts, i: number): string {
+  return textDecoder.decode(rowBytes(rows, i));
+}
+
+const textDecoder = new TextDecoder();
+
+/** Row texts from strings (tests, and callers that hold strings). */
+export function rowTextsOf(texts: readonly string[]): RowTexts {
+  const parts = texts.map((text) => Buffer.from(text, 'utf8'));
+  const offsets = new Uint32Array(2 * texts.length);
+  let at = 0;
+  parts.forEach((part, i) => {
+    offsets[2 * i] = at;
+    at += part.length;
+    offsets[2 * i + 1] = at;
+  });
+  return { bytes: Buffer.concat(parts), offsets };
+}
+
 /** Rows to insert or replace, column by column: `keys[c][i]` is key column `c` of row `i`. */
 export interface UpsertBatch {
   sender: string;
   keys: readonly (readonly string[])[];
   /** Encoded JSON text of each row. */
-  rows: readonly string[];
+  rows: RowTexts;
   epoch: number;
   seq: number;
   /** ISO 8601 time written to `updated_at`. */
@@ -81,13 +121,13 @@ export function* upsertChunks(
 ): Generator<{ rows: number; values: unknown[] }> {
   const width = 1 + batch.keys.length + COLUMNS_AFTER_KEYS;
   let start = 0;
-  for (const n of chunkSizes(batch.rows.length, Math.min(maxRows, Math.floor(maxParameters / width)))) {
+  for (const n of chunkSizes(rowCount(batch.rows), Math.min(maxRows, Math.floor(maxParameters / width)))) {
     const values: unknown[] = new Array(n * width);
     let p = 0;
     for (let i = start; i < start + n; i++) {
       values[p++] = batch.sender;
       for (const column of batch.keys) values[p++] = column[i];
-      values[p++] = batch.rows[i];
+      values[p++] = rowText(batch.rows, i);
       values[p++] = batch.epoch;
       values[p++] = batch.seq;
       values[p++] = batch.updatedAt;

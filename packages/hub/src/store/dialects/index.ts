@@ -1,3 +1,4 @@
-export type { DeleteBatch, Dialect, ResourceTableShape, UpsertBatch } from './dialect.js';
+export type { DeleteBatch, Dialect, ResourceTableShape, RowTexts, UpsertBatch } from './dialect.js';
+export { rowCount, rowText, rowTextsOf } from './dialect.js';
 export { postgresDialect } from './postgres.js';
 export { sqliteDialect } from './sqlite.js';

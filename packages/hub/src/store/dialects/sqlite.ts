@@ -8,6 +8,8 @@ import {
   type Dialect,
   quote,
   type ResourceTableShape,
+  rowBytes,
+  rowCount,
   type UpsertBatch,
 } from './dialect.js';
 
@@ -43,7 +45,10 @@ function statement(db: BetterSqlite3.Database, key: string, sql: () => string): 
 function upsertSql(shape: ResourceTableShape, rows: number): string {
   const cols = ['sender', ...shape.keyColumns, 'row', 'epoch', 'seq', 'updated_at'].map(quote);
   const perRow = shape.keyColumns.length + 1;
-  const selected = Array.from({ length: perRow }, (_, c) => `column${c + 1}`);
+  // The row is bound as its UTF-8 bytes (a blob); CAST makes it the text it is, byte for byte.
+  const selected = Array.from({ length: perRow }, (_, c) =>
+    c === perRow - 1 ? `CAST(column${c + 1} AS TEXT)` : `column${c + 1}`,
+  );
   const tuple = `(${selected.map(() => '?').join(',')})`;
   const conflict = ['sender', ...shape.keyColumns].map(quote).join(',');
   const set = ['row', 'epoch', 'seq', 'updated_at'].map((c) => `${quote(c)}=excluded.${quote(c)}`).join(',');
@@ -55,7 +60,7 @@ function* upsertValues(batch: UpsertBatch): Generator<{ rows: number; values: un
   const perRow = batch.keys.length + 1;
   let start = 0;
   for (const n of chunkSizes(
-    batch.rows.length,
+    rowCount(batch.rows),
     Math.min(CHUNK_ROWS, Math.floor((MAX_PARAMETERS - 4) / perRow)),
   )) {
     const values: unknown[] = new Array(4 + n * perRow);
@@ -66,7 +71,7 @@ function* upsertValues(batch: UpsertBatch): Generator<{ rows: number; values: un
     let p = 4;
     for (let i = start; i < start + n; i++) {
       for (const column of batch.keys) values[p++] = column[i];
-      values[p++] = batch.rows[i];
+      values[p++] = rowBytes(batch.rows, i);
     }
     yield { rows: n, values };
     start += n;
