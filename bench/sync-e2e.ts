@@ -19,7 +19,7 @@
 //               --live-heap: force a full GC in the sender at every 100,000 rows, to tell live memory from
 //               garbage not yet collected (a diagnostic: it changes the peak being measured).
 //
-// Sender settings are a deployment's: FerryClient defaults (batch maxRows 5000, maxBytes 4 MiB, maxAgeMs
+// Sender settings are a deployment's: FerryClient defaults (batch maxRows 10000, maxBytes 4 MiB, maxAgeMs
 // 1000; suite INTL with EC P-256 identities; delivery defaults), the producer calls send() with pages of
 // 1,000 changes and a cursor, like a connector. Hub settings are the defaults (SQLite WAL with
 // synchronous=FULL; PostgreSQL pool 10) except rate limiting, which is turned off (see bench/README.md).
@@ -500,7 +500,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    'sender: FerryClient defaults (maxRows 5000, maxBytes 4 MiB, maxAgeMs 1000, INTL/EC P-256), send() pages of 1,000',
+    'sender: FerryClient defaults (maxRows 10000, maxBytes 4 MiB, maxAgeMs 1000, INTL/EC P-256), send() pages of 1,000',
   );
 
   interface Summary {

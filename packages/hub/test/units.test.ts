@@ -4,7 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DataItemType, decodeValue, type FerryValue, isFerryError, open } from '@ferry/sdk';
+import { deflateRawSync, gunzipSync } from 'node:zlib';
+import {
+  type DataItemType,
+  decodeValue,
+  encodeChangeLine,
+  type FerryValue,
+  isFerryError,
+  open,
+} from '@ferry/sdk';
 import knex, { type Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, type PreparedBatch } from '../src/ingest/decode-batch.js';
@@ -15,6 +23,7 @@ import { ReorderGate } from '../src/ingest/reorder-gate.js';
 import { dropRowsOfOlderEpochs } from '../src/ingest/snapshot-end.js';
 import { classifyPosition } from '../src/ingest/stream-position.js';
 import { recordProblem } from '../src/ingest/wire-check.js';
+import { deflateForLog, inflateLog, logFromSegments } from '../src/store/change-log.js';
 import { chunkSizes } from '../src/store/dialects/dialect.js';
 import { rowCount, rowText } from '../src/store/dialects/index.js';
 import { sqliteDialect } from '../src/store/dialects/sqlite.js';
@@ -138,12 +147,12 @@ describe('decodeBatch', () => {
         '{"op":"upsert","key":{"编码":"丙"},"row":{"名":"三"}}',
         '{"op":"upsert","key":{"编码":"甲"},"row":{"名":"一改"}}',
         '{"op":"delete","key":{"编码":"丙"}}',
-        '{"op":"upsert","key":{"编码":"丁"},"row":{"n":1e2}}',
+        '{"op":"upsert","key":{"编码":"丁"},"row":{"名":"丁","n":1e2}}',
       ),
       code,
     );
     expect(batch.upserts.keys).toEqual([['甲', '乙', '丁']]);
-    expect(texts(batch)).toEqual(['{"名":"一改"}', '{"名":"二"}', '{"n":1e2}']);
+    expect(texts(batch)).toEqual(['{"名":"一改"}', '{"名":"二"}', '{"名":"丁","n":1e2}']);
     expect(batch.deletes.keys).toEqual([['丙']]);
     // A line that is not UTF-8 is refused with its number, not stored with replacement characters.
     const broken = Buffer.concat([
@@ -152,6 +161,26 @@ describe('decodeBatch', () => {
     ]);
     expect(() => decodeBatch(broken, code)).toThrow(
       expect.objectContaining({ code: 'FERRY_INVALID_ARGUMENT', location: { line: 2 } }),
+    );
+  });
+
+  it('reads keys and rows of any Unicode text as the SDK wrote them', () => {
+    const code = [{ name: '标识', dataType: 'string' as const, column: 'k_0' }];
+    const pick = (i: number) =>
+      ['a', '张', 'é', '😀', '\\', '"', '\n', '\u0001', '\u00a0', '\ud800'][i % 10]!;
+    const changes = Array.from({ length: 200 }, (_, i) => {
+      const text = Array.from({ length: 1 + (i % 7) }, (_, k) => pick(i * 7 + k * 3)).join('');
+      return {
+        op: 'upsert' as const,
+        key: { 标识: `${text}-${i}` },
+        row: { 标识: `${text}-${i}`, 值: text },
+        position: `位置${i}`,
+      };
+    });
+    const batch = decodeBatch(Buffer.from(changes.map((c) => encodeChangeLine(c)).join('\n')), code);
+    expect(batch.upserts.keys[0]).toEqual(changes.map((c) => JSON.parse(JSON.stringify(c.key.标识))));
+    expect(texts(batch).map((t) => JSON.parse(t))).toEqual(
+      changes.map((c) => JSON.parse(JSON.stringify(c.row))),
     );
   });
 
@@ -450,5 +479,27 @@ describe('dropRowsOfOlderEpochs', () => {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('change log storage', () => {
+  it('keeps deflated segments as gzip members and reads both stored forms back', () => {
+    const content = Buffer.from(
+      Array.from({ length: 300 }, (_, i) => `{"op":"upsert","key":{"id":${i}},"row":{"名":"第${i}"}}\n`).join(
+        '',
+      ),
+    );
+    // Segments as a sender makes them: each part of the content deflated on its own.
+    const cuts = [0, 1000, 1001, 7000, content.length];
+    const segments = cuts.slice(1).map((end, i) => ({
+      deflated: deflateRawSync(content.subarray(cuts[i]!, end)),
+      length: end - cuts[i]!,
+    }));
+    const stored = logFromSegments(segments, content);
+    expect(stored.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(inflateLog(stored)).toEqual(content);
+    expect(gunzipSync(stored)).toEqual(content); // standard gzip: any tool reads it
+    expect(inflateLog(deflateForLog(content))).toEqual(content);
+    expect(() => logFromSegments(segments.slice(1), content)).toThrow(/do not cover/);
   });
 });

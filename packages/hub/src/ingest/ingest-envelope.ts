@@ -5,6 +5,7 @@ import {
   CHANGES_CONTENT_TYPE,
   FerryError,
   isFerryError,
+  type OpenOptions,
   open,
   parseChangesContentType,
   type SignedReceipt,
@@ -17,7 +18,7 @@ import type { HubContext } from '../context.js';
 import { fail } from '../http/errors.js';
 import { deflateForLog } from '../store/change-log.js';
 import { rowCount } from '../store/dialects/index.js';
-import type { AuditEntry, ResourceRow } from '../store/index.js';
+import type { AuditEntry, KeyItem, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
 import { decodeBatch, type PreparedBatch } from './decode-batch.js';
@@ -134,7 +135,7 @@ export class EnvelopeIngest {
 
     const batch = this.#pool
       ? await this.#pool.openAndDecode(frame, resource.keyItems)
-      : decodeBatch((await open(frame, { ...this.#verifyOptions, me: identity })).content, resource.keyItems);
+      : await openAndDecodeHere(frame, { ...this.#verifyOptions, me: identity }, resource.keyItems);
     if (header.content.rows !== null && header.content.rows !== batch.count) {
       throw fail(
         'FERRY_ENVELOPE_MALFORMED',
@@ -372,6 +373,16 @@ function auditEntry(
     seq: position.seq,
     ...(rows === undefined ? {} : { rows }),
   };
+}
+
+/** What a worker of the pool does, on the event loop (`envelopes.openWorkers: 0`). */
+async function openAndDecodeHere(
+  frame: Uint8Array,
+  options: OpenOptions,
+  keyItems: readonly KeyItem[],
+): Promise<PreparedBatch> {
+  const opened = await open(frame, { ...options, keepCompressed: true });
+  return decodeBatch(opened.content, keyItems, opened.compressedSegments);
 }
 
 /** Certificate problems of the sender are authentication failures (401), not malformed input. */

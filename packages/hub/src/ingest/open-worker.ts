@@ -8,7 +8,7 @@ import type { OpenJob, OpenReady, OpenReply, OpenWorkerData } from './open-proto
 const data = workerData as OpenWorkerData;
 const trust = TrustStore.fromPem(data.trust);
 const me = loadIdentity(data.identity);
-const options = { ...data.verify, trust, me };
+const options = { ...data.verify, trust, me, keepCompressed: true };
 
 parentPort?.postMessage({ ready: true } satisfies OpenReady);
 parentPort?.on('message', async (job: OpenJob) => {
@@ -16,7 +16,7 @@ parentPort?.on('message', async (job: OpenJob) => {
   const transfer: ArrayBuffer[] = [];
   try {
     const opened = await open(job.frame, options);
-    const batch = decodeBatch(opened.content, job.keyItems);
+    const batch = decodeBatch(opened.content, job.keyItems, opened.compressedSegments);
     reply = { id: job.id, ok: true, batch };
     // Moved, not copied, when the bytes own their buffer (a small Buffer is a slice of a shared pool).
     for (const bytes of [batch.deflated, batch.upserts.rows.bytes, batch.upserts.rows.offsets]) {

@@ -7,6 +7,7 @@ export type {
 } from './header.js';
 export { inspectEnvelope } from './inspect.js';
 export {
+  type CompressedSegment,
   type OpenedEnvelope,
   type OpenOptions,
   open,

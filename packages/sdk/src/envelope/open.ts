@@ -17,6 +17,16 @@ export interface OpenOptions extends VerifyOptions {
   me: Identity;
   /** Refuses envelope ids seen before; remembers an id once its envelope opened completely. */
   replay?: ReplayGuard;
+  /** Also return the content's segments as the sender compressed them ({@link OpenedEnvelope.compressedSegments}). */
+  keepCompressed?: boolean;
+}
+
+/** One data segment of an envelope's content as its sender compressed it. */
+export interface CompressedSegment {
+  /** One raw deflate stream (RFC 1951), exactly as sent (decrypted). */
+  deflated: Uint8Array;
+  /** How many bytes of content it inflates to. */
+  length: number;
 }
 
 /** A verified, decrypted envelope. */
@@ -27,6 +37,12 @@ export interface OpenedEnvelope {
   content: Uint8Array;
   /** The rows, when the content type is NDJSON. */
   rows: unknown[] | undefined;
+  /**
+   * With `keepCompressed`, when the content was sent deflated: its data segments in order, still compressed.
+   * Together they inflate to `content`; a store that keeps content compressed can keep them as they are
+   * instead of compressing the content again.
+   */
+  compressedSegments?: CompressedSegment[];
   /** What proves the sender wrote this content: header bytes and the inner signature over content digest. */
   evidence: { headerBytes: Uint8Array; innerSignature: Uint8Array };
 }
@@ -93,10 +109,18 @@ export async function open(frame: Uint8Array, options: OpenOptions): Promise<Ope
   await checkReplay(options.replay, header.id);
   const opener = new SegmentOpener(parsed.suite, header, parsed.headerBytes, contentKey);
   const parts: Uint8Array[] = [];
+  const compressed: CompressedSegment[] | undefined =
+    options.keepCompressed && header.content.compression === 'deflate' ? [] : undefined;
   let innerSignature: Uint8Array | undefined;
   for (const segment of parsed.segments) {
-    if (segment.final) innerSignature = opener.final(segment.sealed, sender.certificate.publicKey);
-    else parts.push(opener.data(segment.sealed));
+    if (segment.final) {
+      innerSignature = opener.final(segment.sealed, sender.certificate.publicKey);
+      continue;
+    }
+    const opened = opener.dataSegment(segment.sealed);
+    parts.push(opened.content);
+    if (compressed && opened.compressed)
+      compressed.push({ deflated: opened.compressed, length: opened.content.length });
   }
   // One data segment (the SDK's default for content up to 1 MiB) is returned as decrypted, without a copy.
   const content = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
@@ -114,6 +138,7 @@ export async function open(frame: Uint8Array, options: OpenOptions): Promise<Ope
     sender,
     content,
     rows,
+    ...(compressed ? { compressedSegments: compressed } : {}),
     evidence: { headerBytes: parsed.headerBytes, innerSignature: innerSignature! },
   };
 }

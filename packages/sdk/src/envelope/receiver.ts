@@ -1,6 +1,6 @@
 // Decryption-side steps shared by the buffered and the streaming open.
 import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { FerryError } from '../errors/index.js';
 import type { Identity } from '../pki/identity.js';
 import type { PublicKey } from '../pki/keys.js';
@@ -61,6 +61,12 @@ export function verifyOuterSignature(
     throw tampered('signature');
 }
 
+/** What zlib's synchronous calls return with `info: true`: the output and the engine, which counted its input. */
+interface InflatedWithInfo {
+  buffer: Buffer;
+  engine: { bytesWritten: number };
+}
+
 /** Decrypts, decompresses and hashes segments in order; checks the inner signature at the end. */
 export class SegmentOpener {
   private index = 0;
@@ -81,6 +87,14 @@ export class SegmentOpener {
 
   /** Returns the content of a data segment. */
   data(sealed: Uint8Array): Uint8Array {
+    return this.dataSegment(sealed).content;
+  }
+
+  /**
+   * Returns the content of a data segment and, when the header says deflate, the segment's compressed bytes
+   * as the sender wrote them (exactly one raw deflate stream: bytes after its end are refused).
+   */
+  dataSegment(sealed: Uint8Array): { content: Uint8Array; compressed: Uint8Array | undefined } {
     let plain: Uint8Array;
     try {
       plain = this.cipher.open(this.index++, false, sealed);
@@ -88,12 +102,20 @@ export class SegmentOpener {
       throw tampered('segment', cause);
     }
     let content: Uint8Array = plain;
+    let compressed: Uint8Array | undefined;
     if (this.header.content.compression === 'deflate') {
+      let consumed: number;
       try {
         // The bound stops a decompression bomb: no segment may inflate past its declared size. chunkSize of one
         // segment: with the default 16 KiB chunks, a maxOutputLength inflate runs about 20× slower on Node 20.
         const segment = this.header.content.segment;
-        content = inflateRawSync(plain, { maxOutputLength: segment, chunkSize: segment });
+        const inflated = inflateRawSync(plain, {
+          maxOutputLength: segment,
+          chunkSize: segment,
+          info: true,
+        } as ZlibOptions) as unknown as InflatedWithInfo;
+        content = inflated.buffer;
+        consumed = inflated.engine.bytesWritten;
       } catch (cause) {
         throw new FerryError(
           'FERRY_ENVELOPE_MALFORMED',
@@ -103,6 +125,11 @@ export class SegmentOpener {
           },
         );
       }
+      // zlib stops at the end of the deflate stream and would ignore what follows it.
+      if (consumed !== plain.length) {
+        throw new FerryError('FERRY_ENVELOPE_MALFORMED', 'A segment has bytes after its compressed data');
+      }
+      compressed = plain;
     }
     if (content.length === 0 || content.length > this.header.content.segment) {
       throw new FerryError(
@@ -111,7 +138,7 @@ export class SegmentOpener {
       );
     }
     this.contentHash.update(content);
-    return content;
+    return { content, compressed };
   }
 
   /** Opens the final segment and checks the inner (content) signature. Returns it, for evidence. */

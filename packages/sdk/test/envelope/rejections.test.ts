@@ -324,6 +324,27 @@ describe.each(SUITE_CASES)('open rejects: $label', ({ algorithm, suite }) => {
     expect((await open(exact, { me: bob, trust })).content).toHaveLength(1024);
   });
 
+  it('a validly signed segment with bytes after its deflate stream', async () => {
+    const prepared = prepareSeal(
+      { from: alice, to: bob.certificate, resource, stream, compression: 'deflate', segmentSize: 1024 },
+      { type: 'application/octet-stream', rows: null },
+    );
+    const content = Buffer.from('{"op":"delete","key":{"id":1}}\n');
+    // zlib stops at the end of the stream and would return the content, ignoring what follows.
+    const frame = writeFrame({
+      suite: prepared.suite,
+      headerBytes: encodeHeader(prepared.header),
+      contentKey: prepared.contentKey,
+      signer: alice.privateKey,
+      segments: [Buffer.concat([deflateRawSync(content), Buffer.from('trailing')])],
+      content,
+    });
+    await verifyEnvelope(frame, { trust });
+    await expectCode(open(frame, { me: bob, trust }), 'FERRY_ENVELOPE_MALFORMED');
+    const opened = await openStream([frame], { me: bob, trust });
+    await expectCode(collect(opened.content), 'FERRY_ENVELOPE_MALFORMED');
+  });
+
   it('segments that are empty, oversized, reordered or re-flagged', async () => {
     const prepared = prepareSeal(
       { from: alice, to: bob.certificate, resource, stream, compression: 'none', segmentSize: 1024 },

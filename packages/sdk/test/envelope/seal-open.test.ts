@@ -1,5 +1,6 @@
 // Envelopes sealed with each suite open to exactly what was sealed, for every recipient and nobody else.
 import { createHash, randomBytes } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { INNER_CONTEXT } from '../../src/envelope/constants.js';
 import { inspectEnvelope, NDJSON, open, seal, verifyEnvelope } from '../../src/envelope/index.js';
@@ -50,6 +51,17 @@ describe.each(SUITE_CASES)('seal and open: $label', ({ algorithm, suite }) => {
       expect(opened.sender.departmentCode).toBe(DEPT.alice);
       expect(opened.sender.certificate.fingerprint).toBe(alice.certificate.fingerprint);
       expect(Buffer.from(opened.content).toString('utf8')).toContain('李四·欧阳');
+      expect(opened.compressedSegments).toBeUndefined();
+      // Kept as the sender compressed them, the segments inflate, in order, to the content.
+      const kept = await open(frame, { me: bob, trust, keepCompressed: true });
+      if (compression === 'none') expect(kept.compressedSegments).toBeUndefined();
+      else {
+        const segments = kept.compressedSegments!;
+        expect(segments).toHaveLength(parsed.segments.length - 1);
+        const inflated = segments.map((s) => inflateRawSync(s.deflated));
+        expect(inflated.map((b) => b.length)).toEqual(segments.map((s) => s.length));
+        expect(Buffer.concat(inflated)).toEqual(Buffer.from(kept.content));
+      }
     },
   );
 
