@@ -3,8 +3,9 @@
 // (encode, seal, durable outbox) and delivery over loopback HTTP to a real hub (createHub, SQLite file, run in
 // this process) — timed until the hub has applied every row (drain(): every batch acknowledged by a verified
 // receipt; the hub's table is counted afterwards), beside the raw driver read of the same table (pg +
-// pg-query-stream, a streamed SELECT *) measured in the same run, interleaved. Target: snapshot → hub ≥ 60%
-// of raw; the connector process's peak RSS flat from 100k to 1M rows.
+// pg-query-stream, a streamed SELECT *) measured in the same run, interleaved, in fetches of the chunk size and
+// of 1,000 rows. Target: snapshot → hub ≥ 60% of the faster raw read; the connector process's peak RSS flat
+// from 100k to 1M rows.
 // Diagnostics beside: the snapshot into a sink that only encodes (encodeChanges), and into one that does not.
 //
 // Run: pnpm bench:connector                                   (1,000,000 rows)
@@ -46,6 +47,8 @@ const withHub = !process.argv.includes('--no-hub');
 /** Diagnostic: a forced collection at the marks of the hub contenders, to tell live memory from garbage. */
 const liveHeap = process.argv.includes('--live-heap');
 const SNAPSHOT_TARGET = 0.6;
+/** The raw read's other fetch size (pg-query-stream's batchSize), measured beside the chunk size. */
+const RAW_FETCH = 1000;
 const RESOURCE = '101001/000001';
 /** Rows captured when the connector's memory is noted a first time (the issue's 100k mark). */
 const MARK = 100_000;
@@ -213,7 +216,8 @@ async function phase(name: string, cursorFile: string | undefined): Promise<Resu
     const started = performance.now();
     const cpu = process.cpuUsage();
     let count = 0;
-    const stream = client.query(new QueryStream(`SELECT * FROM ${table}`, [], { batchSize: batch }));
+    const fetch = Number(args.get('fetch') ?? batch);
+    const stream = client.query(new QueryStream(`SELECT * FROM ${table}`, [], { batchSize: fetch }));
     for await (const _row of stream) count++;
     const r = finish(started, cpu, count);
     await client.end();
@@ -238,7 +242,7 @@ const profileDir = args.get('profile');
 let profiles = 0;
 
 /** Runs one measurement in a fresh child process (asynchronously: a hub in this process keeps serving). */
-async function child(name: string, cursorFile?: string): Promise<Result> {
+async function child(name: string, cursorFile?: string, extra: string[] = []): Promise<Result> {
   const { stdout } = await execFileAsync(
     process.execPath,
     [
@@ -258,6 +262,7 @@ async function child(name: string, cursorFile?: string): Promise<Result> {
       '--url',
       url,
       ...(cursorFile ? ['--cursor', cursorFile] : []),
+      ...extra,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
@@ -353,6 +358,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const cursorFile = join(dir, 'cursor');
   const raw: Result[] = [];
+  // The raw read also with fetches of RAW_FETCH rows, which suit pg better than large ones (its row objects
+  // die young): the target is judged against the faster raw read, not the one that shares the chunk size.
+  const rawSmall: Result[] = [];
+  const rawTurn = async () => {
+    raw.push(await child('raw'));
+    if (batch !== RAW_FETCH) rawSmall.push(await child('raw', undefined, ['--fetch', String(RAW_FETCH)]));
+  };
   const snap: Result[] = [];
   const bare: Result[] = [];
   const toHub: Result[] = [];
@@ -372,7 +384,7 @@ async function main(): Promise<void> {
       };
       // Alternate the order so no contender always runs on a warmer cache.
       if (i % 2 === 0) {
-        raw.push(await child('raw'));
+        await rawTurn();
         await hubTurn();
         snap.push(await child('snapshot', cursorFile));
         bare.push(await child('snapshot-noencode'));
@@ -380,7 +392,7 @@ async function main(): Promise<void> {
         bare.push(await child('snapshot-noencode'));
         snap.push(await child('snapshot', cursorFile));
         await hubTurn();
-        raw.push(await child('raw'));
+        await rawTurn();
       }
     }
     t = performance.now();
@@ -391,7 +403,9 @@ async function main(): Promise<void> {
     const inc = await child('incremental', cursorFile);
     const incHub = lastHub ? (await hubRun(pki, dir, rounds, lastHub)).result : undefined;
     const best = (rs: Result[]) => rs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
-    const bRaw = best(raw);
+    const bRawChunk = best(raw);
+    const bRawSmall = rawSmall.length > 0 ? best(rawSmall) : undefined;
+    const bRaw = bRawSmall && rate(bRawSmall) > rate(bRawChunk) ? bRawSmall : bRawChunk;
     const bSnap = best(snap);
     const bHub = toHub.length > 0 ? best(toHub) : undefined;
     const row = (label: string, r: Result, extra = '') =>
@@ -401,7 +415,8 @@ async function main(): Promise<void> {
     const hubExtra = (r: Result) =>
       `  (captured in ${r.captureS!.toFixed(2)} s, ${r.writeS!.toFixed(2)} s of it in sink.write, ${r.pendingAtCapture} batches then waiting; hub CPU ${r.hubCpuS!.toFixed(2)} s${r.markRssMb ? `; peak RSS at ${fmt(MARK)} rows ${r.markRssMb.toFixed(0)} MB` : ''}${r.heap ? `; heap/buffers at ${fmt(MARK)} rows ${r.heap.markMb.toFixed(0)}/${r.heap.markBuffersMb.toFixed(0)} MB, at the end ${r.heap.endMb.toFixed(0)}/${r.heap.endBuffersMb.toFixed(0)} MB` : ''}${r.liveHeap ? `; live after a forced gc ${r.liveHeap.markMb.toFixed(0)}/${r.liveHeap.markBuffersMb.toFixed(0)} MB and ${r.liveHeap.endMb.toFixed(0)}/${r.liveHeap.endBuffersMb.toFixed(0)} MB` : ''})`;
     console.log('');
-    row('raw pg + pg-query-stream (SELECT *)', bRaw);
+    row(`raw pg + pg-query-stream, ${fmt(batch)}-row fetches`, bRawChunk);
+    if (bRawSmall) row(`raw pg + pg-query-stream, ${fmt(RAW_FETCH)}-row fetches`, bRawSmall);
     if (bHub) row('ferry snapshot → hub on loopback', bHub, hubExtra(bHub));
     if (incHub) row('ferry incremental → hub on loopback', incHub, hubExtra(incHub));
     console.log('diagnostics:');
@@ -412,17 +427,18 @@ async function main(): Promise<void> {
     if (bHub) {
       const ratio = rate(bHub) / rate(bRaw);
       console.log(
-        `snapshot → hub / raw = ${(ratio * 100).toFixed(0)}%  (target ≥ ${SNAPSHOT_TARGET * 100}%: ${ratio >= SNAPSHOT_TARGET ? 'PASS' : 'MISS'}); connector peak RSS ${bHub.maxRssMb.toFixed(0)} MB at ${fmt(rows)} rows`,
+        `snapshot → hub / raw (the faster raw read) = ${(ratio * 100).toFixed(0)}%  (target ≥ ${SNAPSHOT_TARGET * 100}%: ${ratio >= SNAPSHOT_TARGET ? 'PASS' : 'MISS'}); against the raw read in ${fmt(batch)}-row fetches ${((rate(bHub) / rate(bRawChunk)) * 100).toFixed(0)}%; connector peak RSS ${bHub.maxRssMb.toFixed(0)} MB at ${fmt(rows)} rows`,
       );
     }
     console.log(
       `snapshot → encodeChanges / raw = ${((rate(bSnap) / rate(bRaw)) * 100).toFixed(0)}%; without encoding / raw = ${((rate(best(bare)) / rate(bRaw)) * 100).toFixed(0)}%`,
     );
     console.log(
-      `all rounds, rows/s: raw ${raw.map((r) => fmt(rate(r))).join(', ')}; → hub ${toHub.map((r) => fmt(rate(r))).join(', ')}; → encodeChanges ${snap.map((r) => fmt(rate(r))).join(', ')}; not encoding ${bare.map((r) => fmt(rate(r))).join(', ')}`,
+      `all rounds, rows/s: raw ${raw.map((r) => fmt(rate(r))).join(', ')}${rawSmall.length > 0 ? `; raw in ${fmt(RAW_FETCH)}-row fetches ${rawSmall.map((r) => fmt(rate(r))).join(', ')}` : ''}; → hub ${toHub.map((r) => fmt(rate(r))).join(', ')}; → encodeChanges ${snap.map((r) => fmt(rate(r))).join(', ')}; not encoding ${bare.map((r) => fmt(rate(r))).join(', ')}`,
     );
     const counts = [
-      ['raw', bRaw.rows],
+      ['raw', bRawChunk.rows],
+      ...(bRawSmall ? [['raw, small fetches', bRawSmall.rows]] : []),
       ['snapshot', bSnap.rows],
       ['incremental', inc.rows],
       ...toHub.flatMap((r, i) => [
