@@ -35,19 +35,6 @@ export function rowText(rows: RowTexts, i: number): string {
 
 const textDecoder = new TextDecoder();
 
-/** Row texts from strings (tests, and callers that hold strings). */
-export function rowTextsOf(texts: readonly string[]): RowTexts {
-  const parts = texts.map((text) => Buffer.from(text, 'utf8'));
-  const offsets = new Uint32Array(2 * texts.length);
-  let at = 0;
-  parts.forEach((part, i) => {
-    offsets[2 * i] = at;
-    at += part.length;
-    offsets[2 * i + 1] = at;
-  });
-  return { bytes: Buffer.concat(parts), offsets };
-}
-
 /** Rows to insert or replace, column by column: `keys[c][i]` is key column `c` of row `i`. */
 export interface UpsertBatch {
   sender: string;
