@@ -9,6 +9,8 @@ import {
   FerryError,
   type FerryRecord,
   isWireRecordText,
+  type OpenOptions,
+  open,
 } from '@ferry/sdk';
 import { deflateForLog, logFromSegments } from '../store/change-log.js';
 import type { RowTexts } from '../store/dialects/index.js';
@@ -92,6 +94,19 @@ export function decodeBatch(
   const deflated =
     compressed && compressed.length > 0 ? logFromSegments(compressed, content) : deflateForLog(content);
   return { count, deflated, upserts, deletes };
+}
+
+/**
+ * Opens a frame as the hub and decodes its changes, keeping the sender's compressed segments for the change log:
+ * what an ingest worker does, and what the event loop does when there are none (`envelopes.openWorkers: 0`).
+ */
+export async function openAndDecode(
+  frame: Uint8Array,
+  options: OpenOptions,
+  keyItems: readonly KeyItem[],
+): Promise<PreparedBatch> {
+  const opened = await open(frame, { ...options, keepCompressed: true });
+  return decodeBatch(opened.content, keyItems, opened.compressedSegments);
 }
 
 /** The upserts' row texts: ranges of the content, and any re-serialized rows appended after it. */

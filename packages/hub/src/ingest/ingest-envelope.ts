@@ -5,8 +5,6 @@ import {
   CHANGES_CONTENT_TYPE,
   FerryError,
   isFerryError,
-  type OpenOptions,
-  open,
   parseChangesContentType,
   type SignedReceipt,
   signReceipt,
@@ -18,10 +16,10 @@ import type { HubContext } from '../context.js';
 import { fail } from '../http/errors.js';
 import { deflateForLog } from '../store/change-log.js';
 import { rowCount } from '../store/dialects/index.js';
-import type { AuditEntry, KeyItem, ResourceRow } from '../store/index.js';
+import type { AuditEntry, ResourceRow } from '../store/index.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { nowIso } from '../store/values.js';
-import { decodeBatch, type PreparedBatch } from './decode-batch.js';
+import { openAndDecode, type PreparedBatch } from './decode-batch.js';
 import { GroupCommit } from './group-commit.js';
 import { OpenPool } from './open-pool.js';
 import { recordApplied } from './record-applied.js';
@@ -135,7 +133,7 @@ export class EnvelopeIngest {
 
     const batch = this.#pool
       ? await this.#pool.openAndDecode(frame, resource.keyItems)
-      : await openAndDecodeHere(frame, { ...this.#verifyOptions, me: identity }, resource.keyItems);
+      : await openAndDecode(frame, { ...this.#verifyOptions, me: identity }, resource.keyItems);
     if (header.content.rows !== null && header.content.rows !== batch.count) {
       throw fail(
         'FERRY_ENVELOPE_MALFORMED',
@@ -373,16 +371,6 @@ function auditEntry(
     seq: position.seq,
     ...(rows === undefined ? {} : { rows }),
   };
-}
-
-/** What a worker of the pool does, on the event loop (`envelopes.openWorkers: 0`). */
-async function openAndDecodeHere(
-  frame: Uint8Array,
-  options: OpenOptions,
-  keyItems: readonly KeyItem[],
-): Promise<PreparedBatch> {
-  const opened = await open(frame, { ...options, keepCompressed: true });
-  return decodeBatch(opened.content, keyItems, opened.compressedSegments);
 }
 
 /** Certificate problems of the sender are authentication failures (401), not malformed input. */
