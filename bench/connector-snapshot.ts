@@ -6,7 +6,9 @@
 // pg-query-stream, a streamed SELECT *) measured in the same run, interleaved, in fetches of the chunk size and
 // of 1,000 rows. Target: snapshot → hub ≥ 60% of the faster raw read; the connector process's peak RSS flat
 // from 100k to 1M rows.
-// Diagnostics beside: the snapshot into a sink that only encodes (encodeChanges), and into one that does not.
+// Diagnostics beside: the connector alone (its snapshot into a sink that only counts the encoded bytes), the
+// same with `copy: false` (the SELECT path the connector used before it read snapshots with COPY), and a raw
+// COPY read (pg-copy-streams, counting lines): what the connector's own way of reading costs by itself.
 //
 // Run: pnpm bench:connector                                   (1,000,000 rows)
 //      node --import tsx bench/connector-snapshot.ts --rows 100000   (quick run)
@@ -27,10 +29,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { CatalogEntry } from '@ferry/sdk';
-import { encodeChanges } from '@ferry/sdk/changes';
+import { changeCount, encodeChanges, encodedChanges } from '@ferry/sdk/changes';
 import type { ChangeBatch, ChangeSink } from '@ferry/sdk/connector';
 import { ConnectorMetrics, runConnector } from '@ferry/sdk/connector';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { postgres } from '../packages/connector-postgres/src/index.js';
 import type { BenchHub, BenchPki } from './support/platform.js';
@@ -86,15 +89,17 @@ interface HubChildConfig {
   ca: string;
 }
 
-/** Counts rows and NDJSON bytes; keeps only the last cursor per resource. */
+/**
+ * Counts rows and NDJSON bytes (the encoded form the batch carries, as the outbox takes it; encoded here only
+ * when it carries none); keeps only the last cursor per resource.
+ */
 class CountingSink implements ChangeSink {
   rows = 0;
   bytes = 0;
   readonly cursors = new Map<string, string>();
-  constructor(private readonly encode = true) {}
   async write(b: ChangeBatch): Promise<void> {
-    if (this.encode) this.bytes += encodeChanges(b.changes).byteLength;
-    this.rows += b.changes.length;
+    this.bytes += (encodedChanges(b)?.bytes ?? encodeChanges(b.changes)).byteLength;
+    this.rows += changeCount(b);
     this.cursors.set(b.resource, b.cursor);
   }
   async cursor(resource: string): Promise<string | undefined> {
@@ -208,23 +213,40 @@ async function hubPhase(configFile: string): Promise<Result> {
   };
 }
 
+/** A raw read on a client of its own, timed from its first query; `read` returns the rows it counted. */
+async function rawRead(read: (client: pg.Client) => Promise<number>): Promise<Result> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const r = finish(started, cpu, await read(client));
+  await client.end();
+  return r;
+}
+
 async function phase(name: string, cursorFile: string | undefined): Promise<Result> {
   if (name === 'hub') return hubPhase(cursorFile!);
   if (name === 'raw') {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    let count = 0;
     const fetch = Number(args.get('fetch') ?? batch);
-    const stream = client.query(new QueryStream(`SELECT * FROM ${table}`, [], { batchSize: fetch }));
-    for await (const _row of stream) count++;
-    const r = finish(started, cpu, count);
-    await client.end();
-    return r;
+    return rawRead(async (client) => {
+      let count = 0;
+      const stream = client.query(new QueryStream(`SELECT * FROM ${table}`, [], { batchSize: fetch }));
+      for await (const _row of stream) count++;
+      return count;
+    });
   }
-  const source = postgres({ connection: url, pool: { max: 3 } });
-  const sink = new CountingSink(name !== 'snapshot-noencode');
+  if (name === 'raw-copy') {
+    return rawRead(async (client) => {
+      let count = 0;
+      const stream = client.query(copyTo(`COPY (SELECT * FROM ${table}) TO STDOUT`));
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) count++;
+      }
+      return count;
+    });
+  }
+  const source = postgres({ connection: url, pool: { max: 3 }, copy: name !== 'snapshot-select' });
+  const sink = new CountingSink();
   if (name === 'incremental') sink.cursors.set(tableConfig.resource, readFileSync(cursorFile!, 'utf8'));
   await (await source.db()).query('SELECT 1');
   const started = performance.now();
@@ -366,7 +388,8 @@ async function main(): Promise<void> {
     if (batch !== RAW_FETCH) rawSmall.push(await child('raw', undefined, ['--fetch', String(RAW_FETCH)]));
   };
   const snap: Result[] = [];
-  const bare: Result[] = [];
+  const viaSelect: Result[] = [];
+  const rawCopy: Result[] = [];
   const toHub: Result[] = [];
   const { benchPki } = await import('./support/platform.js');
   const pki = benchPki();
@@ -387,9 +410,11 @@ async function main(): Promise<void> {
         await rawTurn();
         await hubTurn();
         snap.push(await child('snapshot', cursorFile));
-        bare.push(await child('snapshot-noencode'));
+        viaSelect.push(await child('snapshot-select'));
+        rawCopy.push(await child('raw-copy'));
       } else {
-        bare.push(await child('snapshot-noencode'));
+        rawCopy.push(await child('raw-copy'));
+        viaSelect.push(await child('snapshot-select'));
         snap.push(await child('snapshot', cursorFile));
         await hubTurn();
         await rawTurn();
@@ -420,9 +445,14 @@ async function main(): Promise<void> {
     if (bHub) row('ferry snapshot → hub on loopback', bHub, hubExtra(bHub));
     if (incHub) row('ferry incremental → hub on loopback', incHub, hubExtra(incHub));
     console.log('diagnostics:');
-    row('ferry snapshot → encodeChanges', bSnap, `  ${(bSnap.bytes! / 1e6).toFixed(0)} MB NDJSON`);
-    row('ferry snapshot, sink not encoding', best(bare), '  (the connector alone)');
-    row(`ferry incremental → encodeChanges`, inc, `  after UPDATE of all rows (${updateS.toFixed(1)} s)`);
+    row(
+      'ferry snapshot → counting sink',
+      bSnap,
+      `  ${(bSnap.bytes! / 1e6).toFixed(0)} MB NDJSON (the connector alone)`,
+    );
+    row('ferry snapshot, copy: false', best(viaSelect), '  (read with SELECT, as before COPY)');
+    row('raw COPY (SELECT *) TO STDOUT', best(rawCopy), '  (pg-copy-streams, lines counted)');
+    row(`ferry incremental → counting sink`, inc, `  after UPDATE of all rows (${updateS.toFixed(1)} s)`);
     console.log('');
     if (bHub) {
       const ratio = rate(bHub) / rate(bRaw);
@@ -431,15 +461,17 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `snapshot → encodeChanges / raw = ${((rate(bSnap) / rate(bRaw)) * 100).toFixed(0)}%; without encoding / raw = ${((rate(best(bare)) / rate(bRaw)) * 100).toFixed(0)}%`,
+      `connector alone / raw = ${((rate(bSnap) / rate(bRaw)) * 100).toFixed(0)}%, with copy: false ${((rate(best(viaSelect)) / rate(bRaw)) * 100).toFixed(0)}%; raw COPY / raw = ${((rate(best(rawCopy)) / rate(bRaw)) * 100).toFixed(0)}%${bHub ? `; snapshot → hub / raw COPY = ${((rate(bHub) / rate(best(rawCopy))) * 100).toFixed(0)}%` : ''}`,
     );
     console.log(
-      `all rounds, rows/s: raw ${raw.map((r) => fmt(rate(r))).join(', ')}${rawSmall.length > 0 ? `; raw in ${fmt(RAW_FETCH)}-row fetches ${rawSmall.map((r) => fmt(rate(r))).join(', ')}` : ''}; → hub ${toHub.map((r) => fmt(rate(r))).join(', ')}; → encodeChanges ${snap.map((r) => fmt(rate(r))).join(', ')}; not encoding ${bare.map((r) => fmt(rate(r))).join(', ')}`,
+      `all rounds, rows/s: raw ${raw.map((r) => fmt(rate(r))).join(', ')}${rawSmall.length > 0 ? `; raw in ${fmt(RAW_FETCH)}-row fetches ${rawSmall.map((r) => fmt(rate(r))).join(', ')}` : ''}; → hub ${toHub.map((r) => fmt(rate(r))).join(', ')}; connector alone ${snap.map((r) => fmt(rate(r))).join(', ')}; copy: false ${viaSelect.map((r) => fmt(rate(r))).join(', ')}; raw COPY ${rawCopy.map((r) => fmt(rate(r))).join(', ')}`,
     );
     const counts = [
       ['raw', bRawChunk.rows],
       ...(bRawSmall ? [['raw, small fetches', bRawSmall.rows]] : []),
       ['snapshot', bSnap.rows],
+      ['snapshot, copy: false', best(viaSelect).rows],
+      ['raw COPY', best(rawCopy).rows],
       ['incremental', inc.rows],
       ...toHub.flatMap((r, i) => [
         [`→ hub round ${i + 1} (captured)`, r.rows],

@@ -179,6 +179,25 @@ tables:
       'source.kind: "oracle" needs @ferry/connector-oracle, which is not installed: install it next to @ferry/cli (npm install @ferry/connector-oracle)',
     );
 
+    // `copy` is PostgreSQL-wire's alone, and a boolean.
+    const copy = parseConnectorConfig(
+      `${HUB}source: { kind: postgres, connection: "postgres://x@y/z", copy: false }
+tables:
+  - { table: a, resource: 101001/000001, strategy: { kind: diff } }
+`,
+      join(dir, 'p.yaml'),
+      {},
+    );
+    expect(copy.config.source).toMatchObject({ kind: 'postgres', copy: false });
+    const badCopy = await problems(
+      `${HUB}source: { kind: postgres, connection: "postgres://x@y/z", copy: "no" }\n`,
+    );
+    expect(badCopy.stderr).toContain('source.copy: must be a boolean');
+    const mysqlCopy = await problems(
+      `${HUB}source: { kind: mysql, connection: "mysql://x@y/z", copy: false }\n`,
+    );
+    expect(mysqlCopy.stderr).toContain('source.copy');
+
     const kind = await problems(`${HUB}source: { kind: sqlite, connection: "x://y" }\n`);
     expect(kind.stderr).toContain(
       'source.kind: must be one of postgres, mysql, file, oracle, mssql, not "sqlite"',

@@ -13,7 +13,9 @@ import {
 } from '@ferry/sdk/connector';
 import type { Knex } from 'knex';
 import { postgresChangelog, quoteIdent } from './changelog.js';
+import { eachCopyRow } from './copy-rows.js';
 import { discoverPostgres } from './discover.js';
+import { parseBytea } from './type-parsers.js';
 
 function clockMinus(type: ColumnType, ms: number): string {
   // now() is the statement's start in autocommit; localtimestamp is the same instant in the session zone.
@@ -73,9 +75,25 @@ async function eachRow(
   }
 }
 
+/** What pg's parsers ({@link ferryPgTypes}) make of a column's text output, by the column's type. */
+function textValue(column: SourceColumn, text: string): unknown {
+  switch (column.type) {
+    case 'boolean':
+      return text === 't';
+    case 'int':
+    case 'float':
+      return Number(text);
+    case 'binary':
+      return parseBytea(text);
+    default:
+      return text;
+  }
+}
+
 /**
  * The PostgreSQL dialect of the SQL connector framework. Expects a pg client with {@link ferryPgTypes}
- * (numbers and date-times as text) and `DateStyle = ISO`.
+ * (numbers and date-times as text) and `DateStyle = ISO`. Snapshots read with `COPY (…) TO STDOUT`
+ * ({@link eachCopyRow}); {@link postgresSelectDialect} reads them with `SELECT`.
  */
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
@@ -84,6 +102,8 @@ export const postgresDialect: SqlDialect = {
     return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
   },
   eachRow,
+  eachTextRow: eachCopyRow,
+  textValue,
   limit: (n) => `LIMIT ${Math.trunc(n)}`,
   rowValueComparison: true,
   discover: discoverPostgres,
@@ -101,6 +121,18 @@ export const postgresDialect: SqlDialect = {
   changelog: postgresChangelog,
   async preflight(db: SqlDb, table: SourceTable, capture: CaptureTable): Promise<PreflightCheck[]> {
     const checks: PreflightCheck[] = [];
+    if (this.eachTextRow) {
+      try {
+        await this.eachTextRow(db, 'SELECT 1', [], () => undefined);
+      } catch (err) {
+        checks.push({
+          check: 'copy',
+          ok: false,
+          table: capture.table,
+          message: `snapshots read with COPY (query) TO STDOUT, which failed (${(err as Error).message}); set \`copy: false\` to read them with SELECT`,
+        });
+      }
+    }
     const qualified = `${quoteIdent(table.schema ?? 'public')}.${quoteIdent(table.name.split('.').pop()!)}`;
     if (capture.strategy.kind === 'changelog' && capture.strategy.install) {
       const [row] = await db.query(
@@ -146,3 +178,10 @@ export const postgresDialect: SqlDialect = {
     return (err as { code?: string } | undefined)?.code === '42703';
   },
 };
+
+/**
+ * The PostgreSQL dialect without COPY: snapshots read with `SELECT` (for a PostgreSQL-wire database that has
+ * no `COPY (query) TO STDOUT`).
+ */
+const { eachTextRow: _copy, textValue: _text, ...selectOnly } = postgresDialect;
+export const postgresSelectDialect: SqlDialect = selectOnly;

@@ -1,4 +1,4 @@
 export { postgresChangelog } from './changelog.js';
 export { type PostgresConfig, postgres, postgresKnexConfig } from './connector.js';
-export { postgresDialect } from './dialect.js';
+export { postgresDialect, postgresSelectDialect } from './dialect.js';
 export { ferryPgTypes } from './type-parsers.js';

@@ -125,7 +125,7 @@ const connection = z.union(
   { error: 'must be a URL or a mapping of connection options (host, port, user, password, database…)' },
 );
 
-const sqlSource = (kind: 'postgres' | 'mysql') =>
+const sqlSource = <K extends 'postgres' | 'mysql'>(kind: K) =>
   z.strictObject({
     kind: z.literal(kind),
     connection: connection,
@@ -133,6 +133,9 @@ const sqlSource = (kind: 'postgres' | 'mysql') =>
     timeZone: z.string().min(1).optional(),
     pool: poolSchema.optional(),
   });
+
+/** PostgreSQL-wire: also whether snapshots are read with `COPY (query) TO STDOUT` (default true). */
+const postgresSource = sqlSource('postgres').extend({ copy: z.boolean().optional() });
 
 /** Vendor databases served by connector packages of their own, not bundled with the CLI; they offer native strategies. */
 export const RESERVED_SOURCE_KINDS = {
@@ -174,7 +177,7 @@ const fileSource = z.strictObject({
 export const SOURCE_KINDS = ['postgres', 'mysql', 'file', 'oracle', 'mssql'] as const;
 
 const source = z.discriminatedUnion('kind', [
-  sqlSource('postgres'),
+  postgresSource,
   sqlSource('mysql'),
   fileSource,
   reservedSource('oracle'),

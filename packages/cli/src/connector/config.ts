@@ -227,6 +227,7 @@ const KNOWN_KEYS: readonly string[] = [
   'connection',
   'timeZone',
   'pool',
+  'copy',
   'min',
   'max',
   'dir',

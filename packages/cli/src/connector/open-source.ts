@@ -33,7 +33,7 @@ export async function openSqlSource(
   };
   switch (section.kind) {
     case 'postgres':
-      return postgres(options);
+      return postgres({ ...options, ...(section.copy === undefined ? {} : { copy: section.copy }) });
     case 'mysql':
       return mysql(options);
     default:

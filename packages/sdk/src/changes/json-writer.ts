@@ -98,25 +98,7 @@ export class JsonWriter {
           buf[p++] = c;
           continue;
         }
-        buf[p++] = 0x5c;
-        if (c === 0x22 || c === 0x5c) buf[p++] = c;
-        else if (c === 0x08)
-          buf[p++] = 0x62; // \b
-        else if (c === 0x09)
-          buf[p++] = 0x74; // \t
-        else if (c === 0x0a)
-          buf[p++] = 0x6e; // \n
-        else if (c === 0x0c)
-          buf[p++] = 0x66; // \f
-        else if (c === 0x0d)
-          buf[p++] = 0x72; // \r
-        else {
-          buf[p++] = 0x75; // \u00XX
-          buf[p++] = 0x30;
-          buf[p++] = 0x30;
-          buf[p++] = HEX[c >> 4]!;
-          buf[p++] = HEX[c & 15]!;
-        }
+        p = escapeAscii(buf, p, c);
       } else if (c < 0x800) {
         buf[p++] = 0xc0 | (c >> 6);
         buf[p++] = 0x80 | (c & 63);
@@ -268,6 +250,53 @@ export class JsonWriter {
     this.buf[this.pos++] = 0x7d;
     this.buf[this.pos++] = 0x0a;
   }
+}
+
+/**
+ * Writes the valid UTF-8 text `src[start, end)` as a JSON string at `p` of `buf`, which has room for
+ * `(end - start) * 6 + 2` bytes; returns where it ended. Byte for byte what {@link JsonWriter.string} writes
+ * for that text decoded: only `"`, a backslash and control characters are escaped, and valid UTF-8 holds no
+ * lone surrogate to escape.
+ */
+export function utf8StringAt(
+  buf: Uint8Array,
+  p: number,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  buf[p++] = 0x22;
+  for (let i = start; i < end; i++) {
+    const c = src[i]!;
+    if (c >= 0x20 && c !== 0x22 && c !== 0x5c) buf[p++] = c;
+    else p = escapeAscii(buf, p, c);
+  }
+  buf[p++] = 0x22;
+  return p;
+}
+
+/** Writes the JSON escape of `"`, a backslash or a control character at `p`, as JSON.stringify does; returns the end. */
+function escapeAscii(buf: Uint8Array, p: number, c: number): number {
+  buf[p++] = 0x5c;
+  if (c === 0x22 || c === 0x5c) buf[p++] = c;
+  else if (c === 0x08)
+    buf[p++] = 0x62; // \b
+  else if (c === 0x09)
+    buf[p++] = 0x74; // \t
+  else if (c === 0x0a)
+    buf[p++] = 0x6e; // \n
+  else if (c === 0x0c)
+    buf[p++] = 0x66; // \f
+  else if (c === 0x0d)
+    buf[p++] = 0x72; // \r
+  else {
+    buf[p++] = 0x75; // \u00XX
+    buf[p++] = 0x30;
+    buf[p++] = 0x30;
+    buf[p++] = HEX[c >> 4]!;
+    buf[p++] = HEX[c & 15]!;
+  }
+  return p;
 }
 
 function cacheKey(k: string): Uint8Array {

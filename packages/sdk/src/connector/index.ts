@@ -40,7 +40,7 @@ export type {
   StrategyConfig,
   TimestampStrategyConfig,
 } from './source.js';
-export { ChangeList, changeList, eachRow } from './sql/change-list.js';
+export { ChangeList, changeList, eachRow, eachUpsert } from './sql/change-list.js';
 export {
   decodeSqlValue,
   encodeSqlParam,
@@ -55,6 +55,7 @@ export type { ChangelogDialect, ChangelogNames, RawRow, SqlDb, SqlDialect } from
 export { afterPredicate, type KeyOrder, orderList, type SqlFragment } from './sql/keyset.js';
 export { qualifiedName, type ResolvedTable, resolveTable } from './sql/resolved-table.js';
 export { createSqlSource, type SqlSource, type SqlSourceOptions } from './sql/sql-source.js';
+export { type TextRow, TextRowWriter, textRowWriter } from './sql/text-rows.js';
 export { changelogNames } from './strategies/changelog.js';
 export { compareKeys } from './strategies/diff-state.js';
 export { type Gap, GapTracker } from './strategies/gaps.js';

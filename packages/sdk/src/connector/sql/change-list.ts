@@ -1,9 +1,13 @@
 // The changes of one read (a snapshot chunk, an incremental batch), as the SQL framework collects them.
 
-import { ChangeEncoder, withEncodedChanges } from '../../changes/encoded.js';
-import type { Change } from '../../changes/index.js';
+import { changesWriter, encodeChangeInto, finishChanges } from '../../changes/codec.js';
+import { withEncodedChanges } from '../../changes/encoded.js';
+import type { Change, FerryRecord } from '../../changes/index.js';
+import type { JsonWriter } from '../../changes/json-writer.js';
 import type { StrategyContext } from '../strategies/strategy.js';
 import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
+import type { ResolvedTable } from './resolved-table.js';
+import { type TextRow, type TextRowWriter, textRowWriter } from './text-rows.js';
 
 /**
  * Collects the changes of one read. Encoding, each change is written to its NDJSON line as it is added and
@@ -13,7 +17,8 @@ import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
  */
 export class ChangeList {
   private readonly objects: Change[] | undefined;
-  private readonly encoder: ChangeEncoder | undefined;
+  private readonly writer: JsonWriter | undefined;
+  private n = 0;
 
   /** `onDecode`: called when the encoded changes of the result are read as objects. */
   constructor(
@@ -21,23 +26,41 @@ export class ChangeList {
     expected: number,
     private readonly onDecode?: () => void,
   ) {
-    if (encode) this.encoder = new ChangeEncoder(expected);
+    if (encode) this.writer = changesWriter(expected);
     else this.objects = [];
   }
 
   push(change: Change): void {
-    if (this.encoder) this.encoder.add(change);
+    if (this.writer) encodeChangeInto(this.writer, change, this.n);
     else this.objects!.push(change);
+    this.n++;
+  }
+
+  /** Adds the upsert of a row read as text: written from its bytes, or decoded for a list of objects. */
+  pushText(rows: TextRowWriter, row: TextRow): void {
+    if (this.writer) {
+      rows.writeUpsert(this.writer, row, this.n);
+      this.n++;
+    } else {
+      const decoded = rows.decodeRow(row);
+      this.push({ op: 'upsert', key: rows.keyOf(row), row: decoded });
+    }
   }
 
   get length(): number {
-    return this.encoder ? this.encoder.count : this.objects!.length;
+    return this.n;
+  }
+
+  /** True when changes are written to their lines as they are added (see the class). */
+  get encoding(): boolean {
+    return this.writer !== undefined;
   }
 
   /** Puts the changes on `target` as its `changes`. The list is not used afterwards. */
   into<T extends object>(target: T): T & { changes: Change[] } {
-    if (!this.encoder) return Object.assign(target, { changes: this.objects! });
-    return withEncodedChanges(target, this.encoder.finish(), this.onDecode);
+    if (!this.writer) return Object.assign(target, { changes: this.objects! });
+    const bytes = finishChanges(this.writer, this.n);
+    return withEncodedChanges(target, { bytes, count: this.n }, this.onDecode);
   }
 }
 
@@ -65,4 +88,37 @@ export async function eachRow(
   if (dialect.eachRow) await dialect.eachRow(db, sql, bindings, count);
   else for (const row of await db.query(sql, bindings)) count(row);
   return n;
+}
+
+/**
+ * Runs `sql`, a SELECT of `table`'s select list, and adds each row's upsert to `changes`: written from the
+ * row's text where the dialect reads rows as text ({@link SqlDialect.eachTextRow}) and the list encodes,
+ * otherwise decoded. Resolves with the number of rows and the last one, decoded.
+ */
+export async function eachUpsert(
+  db: SqlDb,
+  dialect: SqlDialect,
+  table: ResolvedTable,
+  sql: string,
+  bindings: readonly unknown[],
+  changes: ChangeList,
+): Promise<{ count: number; last: FerryRecord | undefined }> {
+  const text = changes.encoding && dialect.eachTextRow ? textRowWriter(dialect, table) : undefined;
+  if (text) {
+    let count = 0;
+    let kept: TextRow | undefined;
+    await dialect.eachTextRow!(db, sql, bindings, (row) => {
+      changes.pushText(text, row);
+      kept = text.keep(row, kept);
+      count++;
+    });
+    return { count, last: kept && text.decodeRow(kept) };
+  }
+  let last: FerryRecord | undefined;
+  const count = await eachRow(db, dialect, sql, bindings, (raw) => {
+    const row = table.decodeRow(raw);
+    changes.push({ op: 'upsert', key: table.keyOf(row), row });
+    last = row;
+  });
+  return { count, last };
 }

@@ -1,79 +1,125 @@
 // Driver values → Ferry values, for drivers configured to return numbers and date-times as text.
 import { DateOnly, Decimal, type FerryValue, Timestamp } from '../../changes/index.js';
-import {
-  isDecimalText,
-  isDigit,
-  isIsoDate,
-  isIsoDateAt,
-  isIsoTimeAt,
-  timestampOfCheckedIso,
-} from '../../changes/values.js';
+import { isDecimalText, isDigit, isIsoDate, timestampOfCheckedIso } from '../../changes/values.js';
 import type { SourceColumn } from '../source.js';
 
 /**
  * Parses a SQL date-time text (`2026-11-26 08:00:00.1234+08`, `…+05:30`, `…+0530`, `…Z`, or without zone)
  * into a {@link Timestamp}, padding the fraction to `scale` digits so the column's precision shows.
  * Returns undefined for text it cannot represent (years beyond 9999, BC dates, `infinity`, offsets with
- * seconds). Written without a regular expression, checking the source text as it goes: it runs for every
- * date-time of every row.
+ * seconds).
  */
 export function parseSqlTimestamp(text: string, scale?: number): Timestamp | undefined {
-  const sep = text.charCodeAt(10);
-  if (text.length < 19 || (sep !== 32 && sep !== 84)) return undefined;
-  // `dddd-dd-dd` `dd:dd:dd`: what the Timestamp constructor would check of the text built below.
-  if (!isIsoDateAt(text, 0) || !isIsoTimeAt(text, 11)) return undefined;
-  let i = 19;
-  let digits = 0;
-  if (text.charCodeAt(19) === 46) {
-    i = 20;
-    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-    digits = i - 20;
+  const n = text.length;
+  if (n > sqlScratch.length) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return undefined;
+    sqlScratch[i] = c;
   }
-  if (digits > 9) return undefined;
+  const end = writeSqlTimestampIso(sqlScratch, 0, n, isoScratch, 0, scale);
+  // The ISO text is made a string in one piece: strings put together from slices are ropes, several
+  // objects each that survive with the row and are flattened when encoded.
+  return end < 0 ? undefined : timestampOfCheckedIso(latin1(isoScratch, end));
+}
+
+/** Most bytes {@link writeSqlTimestampIso} writes: `dddd-dd-ddTdd:dd:dd.ddddddddd+dd:dd`. */
+export const SQL_TIMESTAMP_ISO_MAX = 35;
+
+/**
+ * Writes the ISO 8601 form of the SQL date-time text `src[start, end)` (ASCII bytes; see
+ * {@link parseSqlTimestamp}) into `out` at `at`, with room for {@link SQL_TIMESTAMP_ISO_MAX} bytes.
+ * Returns where it ended, or -1 for text it cannot represent; what it writes is the `iso` of the Timestamp
+ * parseSqlTimestamp returns for the same text. Written without a regular expression, checking the text as
+ * it goes: it runs for every date-time of every row.
+ */
+export function writeSqlTimestampIso(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+  scale?: number,
+): number {
+  const sep = src[start + 10];
+  if (end - start < 19 || (sep !== 32 && sep !== 84)) return -1;
+  // `dddd-dd-dd` `dd:dd:dd`: what the Timestamp constructor would check of the text built below.
+  if (!isIsoDateBytes(src, start) || !isIsoTimeBytes(src, start + 11)) return -1;
+  let i = start + 19;
+  let digits = 0;
+  if (i < end && src[i] === 46) {
+    i++;
+    while (i < end && isDigit(src[i]!)) i++;
+    digits = i - start - 20;
+  }
+  if (digits > 9) return -1;
   const width = scale !== undefined && scale > digits ? Math.min(scale, 9) : digits;
-  // The ISO text is written into a scratch buffer and made a string in one piece: strings put together from
-  // slices are ropes, several objects each that survive with the row and are flattened when encoded.
-  const out = isoScratch;
-  for (let k = 0; k < 19; k++) out[k] = text.charCodeAt(k);
-  out[10] = 84; // T
-  let p = 19;
+  let p = at;
+  for (let k = start; k < start + 19; k++) out[p++] = src[k]!;
+  out[at + 10] = 84; // T
   // A `.` without digits is dropped (unless padding brings digits).
   if (width > 0) {
     out[p++] = 46;
-    for (let k = 20; k < i; k++) out[p++] = text.charCodeAt(k);
+    for (let k = start + 20; k < i; k++) out[p++] = src[k]!;
     for (let k = digits; k < width; k++) out[p++] = 48;
   }
-  const rest = text.length - i;
-  if (rest > 0) {
-    const sign = text.charCodeAt(i);
-    if (sign === 90 && rest === 1) out[p++] = 90;
-    else if (
-      (sign !== 43 && sign !== 45) ||
-      !isDigit(text.charCodeAt(i + 1)) ||
-      !isDigit(text.charCodeAt(i + 2))
-    )
-      return undefined;
-    else {
-      out[p++] = sign;
-      out[p++] = text.charCodeAt(i + 1);
-      out[p++] = text.charCodeAt(i + 2);
-      out[p++] = 58; // :
-      if (rest === 3) {
-        out[p++] = 48;
-        out[p++] = 48;
-      } else {
-        // `+0530` or `+05:30`
-        const m = rest === 5 ? i + 3 : rest === 6 && text.charCodeAt(i + 3) === 58 ? i + 4 : -1;
-        if (m < 0 || !isDigit(text.charCodeAt(m)) || !isDigit(text.charCodeAt(m + 1))) return undefined;
-        out[p++] = text.charCodeAt(m);
-        out[p++] = text.charCodeAt(m + 1);
-      }
-    }
+  const rest = end - i;
+  if (rest === 0) return p;
+  const sign = src[i];
+  if (sign === 90 && rest === 1) {
+    out[p++] = 90; // Z
+    return p;
   }
-  return timestampOfCheckedIso(latin1(out, p));
+  if ((sign !== 43 && sign !== 45) || rest < 3 || !isDigit(src[i + 1]!) || !isDigit(src[i + 2]!)) return -1;
+  out[p++] = sign;
+  out[p++] = src[i + 1]!;
+  out[p++] = src[i + 2]!;
+  out[p++] = 58; // :
+  if (rest === 3) {
+    out[p++] = 48;
+    out[p++] = 48;
+    return p;
+  }
+  // `+0530` or `+05:30`
+  const m = rest === 5 ? i + 3 : rest === 6 && src[i + 3] === 58 ? i + 4 : -1;
+  if (m < 0 || !isDigit(src[m]!) || !isDigit(src[m + 1]!)) return -1;
+  out[p++] = src[m]!;
+  out[p++] = src[m + 1]!;
+  return p;
 }
 
-/** Where parseSqlTimestamp writes the ISO text (at most 35 characters). */
+/** `\d{4}-\d{2}-\d{2}` at `at` of ASCII bytes (the caller checked there are ten). */
+export function isIsoDateBytes(src: Uint8Array, at: number): boolean {
+  return (
+    isDigit(src[at]!) &&
+    isDigit(src[at + 1]!) &&
+    isDigit(src[at + 2]!) &&
+    isDigit(src[at + 3]!) &&
+    src[at + 4] === 45 &&
+    isDigit(src[at + 5]!) &&
+    isDigit(src[at + 6]!) &&
+    src[at + 7] === 45 &&
+    isDigit(src[at + 8]!) &&
+    isDigit(src[at + 9]!)
+  );
+}
+
+/** `\d{2}:\d{2}:\d{2}` at `at` of ASCII bytes (the caller checked there are eight). */
+function isIsoTimeBytes(src: Uint8Array, at: number): boolean {
+  return (
+    isDigit(src[at]!) &&
+    isDigit(src[at + 1]!) &&
+    src[at + 2] === 58 &&
+    isDigit(src[at + 3]!) &&
+    isDigit(src[at + 4]!) &&
+    src[at + 5] === 58 &&
+    isDigit(src[at + 6]!) &&
+    isDigit(src[at + 7]!)
+  );
+}
+
+/** Where parseSqlTimestamp copies its text and writes the ISO text. */
+const sqlScratch = new Uint8Array(64);
 const isoScratch = Buffer.allocUnsafeSlow(64);
 type Latin1Slicing = Buffer & { latin1Slice?(start: number, end: number): string };
 /** `buf.toString('latin1', 0, end)`, through Node's `latin1Slice` when present (it skips the encoding switch). */

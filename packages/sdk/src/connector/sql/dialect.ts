@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { FerryValue } from '../../changes/index.js';
 import type { CaptureTable, ColumnType, PreflightCheck, SourceColumn, SourceTable } from '../source.js';
+import type { TextRow } from './text-rows.js';
 
 /** A row as the driver returns it, before decoding. */
 export type RawRow = Record<string, unknown>;
@@ -37,6 +38,24 @@ export interface SqlDialect {
    * runs {@link SqlDb.query} and walks the rows it returns.
    */
   eachRow?(db: SqlDb, sql: string, bindings: readonly unknown[], onRow: (row: RawRow) => void): Promise<void>;
+  /**
+   * Like {@link SqlDialect.eachRow}, with each row as the text output of its fields (UTF-8 bytes, see
+   * {@link TextRow}) rather than driver values: PostgreSQL's `COPY (…) TO STDOUT`. Snapshots use it when
+   * present; their rows are then written to change lines straight from the bytes. Each field's text must be
+   * what {@link SqlDialect.textValue} turns into the value `eachRow`'s driver gives for the column.
+   */
+  eachTextRow?(
+    db: SqlDb,
+    sql: string,
+    bindings: readonly unknown[],
+    onRow: (row: TextRow) => void,
+  ): Promise<void>;
+  /**
+   * The driver value that {@link SqlDialect.eachRow} gives for a column whose text output is `text` (a
+   * boolean for `t`, a Buffer for bytea's hex): what a field of {@link SqlDialect.eachTextRow} is decoded
+   * from when it is not written from its bytes. The text itself when omitted.
+   */
+  textValue?(column: SourceColumn, text: string): unknown;
   /** `LIMIT n` or its equivalent, appended after `ORDER BY`. */
   limit(n: number): string;
   /**

@@ -15,7 +15,7 @@ import { diffStrategy } from '../strategies/diff.js';
 import { incrementingStrategy } from '../strategies/incrementing.js';
 import type { CaptureStrategy, StrategyContext } from '../strategies/strategy.js';
 import { timestampStrategy } from '../strategies/timestamp.js';
-import { ChangeList, eachRow } from './change-list.js';
+import { ChangeList, eachUpsert } from './change-list.js';
 import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
 import { afterPredicate, type KeyOrder, orderList, type SqlFragment } from './keyset.js';
 import { type ResolvedTable, resolveTable } from './resolved-table.js';
@@ -341,15 +341,9 @@ export function createSqlSource(options: SqlSourceOptions): SqlSource {
     // one buffer, and each row's objects die young. Reading ahead would keep two chunks alive across a write.
     async function encodedChunk(): Promise<SnapshotChunk> {
       const changes = newChangeList(capture, chunkSize);
-      let lastKey: FerryRecord | undefined;
       const query = read(after);
-      const n = await eachRow(ctx.db, dialect, query.sql, query.bindings, (raw) => {
-        const row = table.decodeRow(raw);
-        const key = table.keyOf(row);
-        changes.push({ op: 'upsert', key, row });
-        lastKey = key;
-      });
-      return changes.into(chunkAfter(n, lastKey));
+      const { count, last } = await eachUpsert(ctx.db, dialect, table, query.sql, query.bindings, changes);
+      return changes.into(chunkAfter(count, last && table.keyOf(last)));
     }
 
     // Rows as objects (for a consumer that reads them), the next chunk fetched while this one is written.

@@ -1,14 +1,7 @@
-import {
-  decodeRecord,
-  decodeValue,
-  encodeRecord,
-  encodeValue,
-  type FerryRecord,
-  type FerryValue,
-} from '../../changes/index.js';
+import { decodeRecord, decodeValue, encodeRecord, encodeValue } from '../../changes/index.js';
 import type { JsonValue } from '../checkpoint.js';
 import type { PreflightCheck, SourceColumn, TimestampStrategyConfig } from '../source.js';
-import { changeList, eachRow } from '../sql/change-list.js';
+import { changeList, eachUpsert } from '../sql/change-list.js';
 import { afterPredicate } from '../sql/keyset.js';
 import type { CaptureStrategy, StrategyContext } from './strategy.js';
 
@@ -78,23 +71,20 @@ export function timestampStrategy(): CaptureStrategy {
       }
       const order = [tsSql, ...keyCols.map((k) => k.sql)].join(', ');
       const changes = changeList(ctx, limit);
-      let last: { ts: FerryValue; key: FerryRecord } | undefined;
-      const rows = await eachRow(
+      const { count: rows, last } = await eachUpsert(
         db,
         dialect,
+        table,
         `SELECT ${table.selectList('t')} FROM ${table.sqlName} t WHERE ${where} AND ${tsSql} <= ${dialect.clockMinus(column.type, lagOf(ctx))} ORDER BY ${order} ${dialect.limit(limit)}`,
         bindings,
-        (raw) => {
-          const row = table.decodeRow(raw);
-          const key = table.keyOf(row);
-          changes.push({ op: 'upsert', key, row });
-          last = { ts: row[column.name] ?? null, key };
-        },
+        changes,
       );
-      const end = last as { ts: FerryValue; key: FerryRecord } | undefined;
       return changes.into({
-        position: end
-          ? { ts: encodeValue(end.ts) as JsonValue, key: encodeRecord(end.key) as JsonValue }
+        position: last
+          ? {
+              ts: encodeValue(last[column.name] ?? null) as JsonValue,
+              key: encodeRecord(table.keyOf(last)) as JsonValue,
+            }
           : position,
         more: rows === limit,
       });
