@@ -261,19 +261,34 @@ export class TextRowWriter {
           break;
         }
         default:
-          w.pos = p;
-          try {
-            this.decoders[i]!(w, bytes, s, e);
-          } catch (err) {
-            if (err === DEFER) return -1;
-            throw err;
-          }
-          p = w.pos;
-          w.reserve(bound);
+          p = this.decodedAt(w, p, i, bytes, s, e, bound);
+          if (p < 0) return -1;
           buf = w.buf;
       }
     }
     return p;
+  }
+
+  /** A field of a decoded kind, written through the writer at `p`; -1 when it must go the object path's way. */
+  private decodedAt(
+    w: JsonWriter,
+    p: number,
+    i: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    bound: number,
+  ): number {
+    w.pos = p;
+    try {
+      this.decoders[i]!(w, bytes, start, end);
+    } catch (err) {
+      if (err === DEFER) return -1;
+      throw err;
+    }
+    const at = w.pos;
+    w.reserve(bound);
+    return at;
   }
 
   private driverValue(column: SourceColumn, src: Uint8Array, start: number, end: number): unknown {
