@@ -73,7 +73,7 @@ async function snapshot(source: SqlSource, table: string, chunkSize: number): Pr
   const column = table === TYPES ? 'id' : table === TEXT_KEYS ? 'n' : 'k';
   const capture: CaptureTable = {
     table,
-    resource: '101001/000001',
+
     strategy: { kind: 'incrementing', column },
   };
   const position = await source.watermark(capture);
@@ -130,7 +130,7 @@ describe('snapshots read with COPY', () => {
   it('preflight checks that COPY of a query works, and only then', async () => {
     const capture: CaptureTable = {
       table: TYPES,
-      resource: '101001/000001',
+
       strategy: { kind: 'incrementing', column: 'id' },
     };
     for (const copy of [true, false]) {
