@@ -5,6 +5,7 @@ import { encodedChanges } from '@ferry/sdk/changes';
 import {
   type CaptureTable,
   createSqlSource,
+  type Position,
   type SnapshotChunk,
   type SqlDialect,
   type SqlSource,
@@ -126,6 +127,46 @@ describe('snapshots read with COPY', () => {
       }
     });
   }
+
+  it('reads incremental batches as SELECT does: incrementing (gaps in the ids) and timestamp', async () => {
+    const incremental = async (source: SqlSource, capture: CaptureTable, limit: number) => {
+      const read: { bytes: string; position: unknown; more: boolean }[] = [];
+      // From the start of the table (a watermark is its current end).
+      let position: Position =
+        capture.strategy.kind === 'incrementing' ? { last: null, gaps: [] } : { ts: null, key: null };
+      for (let more = true; more; ) {
+        const batch = await source.changes(capture, position, { limit });
+        const encoded = encodedChanges(batch);
+        expect(encoded, 'the batch travels encoded').toBeDefined();
+        // A gap carries the wall-clock time it was first seen: compared without it.
+        const seen = batch.position as { gaps?: unknown[][] };
+        const comparable = seen.gaps ? { ...seen, gaps: seen.gaps.map((g) => g.slice(0, 2)) } : seen;
+        read.push({
+          bytes: Buffer.from(encoded!.bytes).toString('utf8'),
+          position: comparable,
+          more: batch.more,
+        });
+        ({ position, more } = batch);
+      }
+      return read;
+    };
+    const captures: [CaptureTable, number][] = [
+      [{ table: TYPES, strategy: { kind: 'incrementing', column: 'id' } }, 50],
+      [{ table: TYPES, strategy: { kind: 'timestamp', column: 'at', lagMs: 0 } }, 33],
+    ];
+    for (const [capture, limit] of captures) {
+      const viaCopy = postgres({ connection, timeZone: 'Asia/Shanghai' });
+      const viaSelect = postgres({ connection, timeZone: 'Asia/Shanghai', copy: false });
+      try {
+        const copied = await incremental(viaCopy, capture, limit);
+        expect(copied.length).toBeGreaterThan(2);
+        expect(copied).toEqual(await incremental(viaSelect, capture, limit));
+      } finally {
+        await viaCopy.close?.();
+        await viaSelect.close?.();
+      }
+    }
+  });
 
   it('preflight checks that COPY of a query works, and only then', async () => {
     const capture: CaptureTable = {

@@ -700,7 +700,19 @@ function differential(seed: number, dialect: SqlDialect, table: ResolvedTable, c
         fail(`row ${index}: keyOf differs`, texts, inspect(gotKey), inspect(wantKey));
       if (!('error' in want)) {
         const decoded = writer.decodeRow(row);
-        if (!equal(decoded, table.decodeRow(raw))) fail(`row ${index}: decodeRow differs`, texts, '', '');
+        const wantRow = table.decodeRow(raw);
+        if (!equal(decoded, wantRow)) fail(`row ${index}: decodeRow differs`, texts, '', '');
+        // fieldValue: one field decoded, as the object path's row holds it.
+        table.columns.forEach((column, i) => {
+          const got = writer.fieldValue(row, i);
+          if (!equal(got, wantRow[column.name] ?? null))
+            fail(
+              `row ${index}: fieldValue(${column.name}) differs`,
+              texts,
+              inspect(got),
+              inspect(wantRow[column.name]),
+            );
+        });
       }
 
       // keep: a copy of the bounds survives the row's arrays being reused.

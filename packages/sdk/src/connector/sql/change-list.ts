@@ -2,7 +2,7 @@
 
 import { changesWriter, encodeChangeInto, finishChanges } from '../../changes/codec.js';
 import { withEncodedChanges } from '../../changes/encoded.js';
-import type { Change, FerryRecord } from '../../changes/index.js';
+import type { Change, FerryRecord, FerryValue } from '../../changes/index.js';
 import type { JsonWriter } from '../../changes/json-writer.js';
 import type { StrategyContext } from '../strategies/strategy.js';
 import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
@@ -93,7 +93,8 @@ export async function eachRow(
 /**
  * Runs `sql`, a SELECT of `table`'s select list, and adds each row's upsert to `changes`: written from the
  * row's text where the dialect reads rows as text ({@link SqlDialect.eachTextRow}) and the list encodes,
- * otherwise decoded. Resolves with the number of rows and the last one, decoded.
+ * otherwise decoded. With `watch`, each row's value of that column is handed to `onValue` (null for NULL).
+ * Resolves with the number of rows and the last one, decoded.
  */
 export async function eachUpsert(
   db: SqlDb,
@@ -102,13 +103,16 @@ export async function eachUpsert(
   sql: string,
   bindings: readonly unknown[],
   changes: ChangeList,
+  watch?: { column: string; onValue: (value: FerryValue) => void },
 ): Promise<{ count: number; last: FerryRecord | undefined }> {
   const text = changes.encoding && dialect.eachTextRow ? textRowWriter(dialect, table) : undefined;
   if (text) {
+    const field = watch ? table.columns.findIndex((c) => c.name === watch.column) : -1;
     let count = 0;
     let kept: TextRow | undefined;
     await dialect.eachTextRow!(db, sql, bindings, (row) => {
       changes.pushText(text, row);
+      if (watch) watch.onValue(text.fieldValue(row, field));
       kept = text.keep(row, kept);
       count++;
     });
@@ -118,6 +122,7 @@ export async function eachUpsert(
   const count = await eachRow(db, dialect, sql, bindings, (raw) => {
     const row = table.decodeRow(raw);
     changes.push({ op: 'upsert', key: table.keyOf(row), row });
+    if (watch) watch.onValue(row[watch.column] ?? null);
     last = row;
   });
   return { count, last };

@@ -93,6 +93,8 @@ export class TextRowWriter {
   private readonly kinds: Uint8Array;
   private readonly scales: Int32Array;
   private readonly decoders: (FieldWriter | undefined)[];
+  /** Per field, its decoder (made on first use, by fieldValue). */
+  private valueDecoders: ((value: unknown) => FerryValue)[] | undefined;
   /** Bytes a line takes besides its fields' text, at most (prefixes, tags, `null`, `}}\n`). */
   private readonly fixed: number;
 
@@ -169,6 +171,17 @@ export class TextRowWriter {
       raw[column.name] = this.driverValue(column, row.bytes, row.start[i]!, row.end[i]!);
     }
     return this.table.decodeRow(raw);
+  }
+
+  /** Field `i` of `row` as the object path decodes it (null for NULL). */
+  fieldValue(row: TextRow, i: number): FerryValue {
+    this.checkCount(row);
+    const column = this.table.columns[i];
+    if (!column) throw new RangeError(`no field ${i}`);
+    this.valueDecoders ??= this.table.columns.map(
+      (c) => this.dialect.decoder?.(c) ?? ((v: unknown): FerryValue => this.dialect.decode(v, c)),
+    );
+    return this.valueDecoders[i]!(this.driverValue(column, row.bytes, row.start[i]!, row.end[i]!));
   }
 
   /** The key of `row`, as the object path finds it. */

@@ -2,7 +2,7 @@ import { decodeValue, encodeValue, type FerryValue } from '../../changes/index.j
 import { FerryError } from '../../errors/index.js';
 import type { JsonValue } from '../checkpoint.js';
 import type { IncrementingStrategyConfig, PreflightCheck, SourceColumn } from '../source.js';
-import { changeList, eachRow } from '../sql/change-list.js';
+import { changeList, eachUpsert } from '../sql/change-list.js';
 import { GapTracker, gapPredicate, parseGaps } from './gaps.js';
 import type { CaptureStrategy, StrategyContext } from './strategy.js';
 
@@ -66,34 +66,28 @@ export function incrementingStrategy(): CaptureStrategy {
         ? new GapTracker(parseGaps(position.gaps), last === null ? -1n : toBigInt(last), ctx.now())
         : undefined;
       const changes = changeList(ctx, limit);
-      const upsert = (raw: Record<string, unknown>) => {
-        const row = table.decodeRow(raw);
-        changes.push({ op: 'upsert', key: table.keyOf(row), row });
-        return row[column.name] ?? null;
-      };
+      // Each row's value of the column, for the gap tracker and the new position.
+      const read = (sql: string, bindings: readonly unknown[], onValue: (value: FerryValue) => void) =>
+        eachUpsert(db, dialect, table, sql, bindings, changes, { column: column.name, onValue });
 
       const gaps = parseGaps(position.gaps);
       if (tracker && gaps.length > 0) {
         const p = gapPredicate(col, dialect.param(column), gaps);
-        await eachRow(
-          db,
-          dialect,
+        await read(
           `SELECT ${table.selectList('t')} FROM ${table.sqlName} t WHERE ${p.sql} ORDER BY ${col} ${dialect.limit(limit)}`,
           p.bindings.map((b) => dialect.encodeParam(BigInt(b), column)),
-          (raw) => tracker.fill(toBigInt(upsert(raw))),
+          (value) => tracker.fill(toBigInt(value)),
         );
       }
 
       const want = Math.max(1, limit - changes.length);
       const where = last === null ? `${col} IS NOT NULL` : `${col} > ${dialect.param(column)}`;
       let newLast: FerryValue = last;
-      const rows = await eachRow(
-        db,
-        dialect,
+      const { count: rows } = await read(
         `SELECT ${table.selectList('t')} FROM ${table.sqlName} t WHERE ${where} ORDER BY ${col} ${dialect.limit(want)}`,
         last === null ? [] : [dialect.encodeParam(last, column)],
-        (raw) => {
-          newLast = upsert(raw);
+        (value) => {
+          newLast = value;
           tracker?.forward(toBigInt(newLast));
         },
       );
