@@ -44,6 +44,16 @@ export class ChangeEncoder {
     this.n++;
   }
 
+  /**
+   * Adds one upsert that `source` writes itself as one NDJSON line, exactly the bytes {@link add} would write
+   * for it (the SQL framework's rows read as text: `TextRowWriter`).
+   * @internal
+   */
+  addWritten<R>(source: { writeUpsert(w: JsonWriter, row: R, index: number): void }, row: R): void {
+    source.writeUpsert(this.writer, row, this.n);
+    this.n++;
+  }
+
   get count(): number {
     return this.n;
   }

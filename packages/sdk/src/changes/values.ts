@@ -59,7 +59,7 @@ function isCanonicalDecimal(text: string): boolean {
 }
 
 /** `\d{4}-\d{2}-\d{2}` from `at`: the date part of ISO 8601. */
-export function isIsoDateAt(text: string, at: number): boolean {
+function isIsoDateAt(text: string, at: number): boolean {
   return (
     isDigit(text.charCodeAt(at)) &&
     isDigit(text.charCodeAt(at + 1)) &&
@@ -75,7 +75,7 @@ export function isIsoDateAt(text: string, at: number): boolean {
 }
 
 /** `\d{2}:\d{2}:\d{2}` from `at`: the time part of ISO 8601 to the second. */
-export function isIsoTimeAt(text: string, at: number): boolean {
+function isIsoTimeAt(text: string, at: number): boolean {
   return (
     isDigit(text.charCodeAt(at)) &&
     isDigit(text.charCodeAt(at + 1)) &&

@@ -1,9 +1,7 @@
 // The changes of one read (a snapshot chunk, an incremental batch), as the SQL framework collects them.
 
-import { changesWriter, encodeChangeInto, finishChanges } from '../../changes/codec.js';
-import { withEncodedChanges } from '../../changes/encoded.js';
+import { ChangeEncoder, withEncodedChanges } from '../../changes/encoded.js';
 import type { Change, FerryRecord, FerryValue } from '../../changes/index.js';
-import type { JsonWriter } from '../../changes/json-writer.js';
 import type { StrategyContext } from '../strategies/strategy.js';
 import type { RawRow, SqlDb, SqlDialect } from './dialect.js';
 import type { ResolvedTable } from './resolved-table.js';
@@ -17,8 +15,7 @@ import { type TextRow, type TextRowWriter, textRowWriter } from './text-rows.js'
  */
 export class ChangeList {
   private readonly objects: Change[] | undefined;
-  private readonly writer: JsonWriter | undefined;
-  private n = 0;
+  private readonly encoder: ChangeEncoder | undefined;
 
   /** `onDecode`: called when the encoded changes of the result are read as objects. */
   constructor(
@@ -26,41 +23,34 @@ export class ChangeList {
     expected: number,
     private readonly onDecode?: () => void,
   ) {
-    if (encode) this.writer = changesWriter(expected);
+    if (encode) this.encoder = new ChangeEncoder(expected);
     else this.objects = [];
   }
 
   push(change: Change): void {
-    if (this.writer) encodeChangeInto(this.writer, change, this.n);
+    if (this.encoder) this.encoder.add(change);
     else this.objects!.push(change);
-    this.n++;
   }
 
   /** Adds the upsert of a row read as text: written from its bytes, or decoded for a list of objects. */
   pushText(rows: TextRowWriter, row: TextRow): void {
-    if (this.writer) {
-      rows.writeUpsert(this.writer, row, this.n);
-      this.n++;
-    } else {
-      const decoded = rows.decodeRow(row);
-      this.push({ op: 'upsert', key: rows.keyOf(row), row: decoded });
-    }
+    if (this.encoder) this.encoder.addWritten(rows, row);
+    else this.objects!.push(rows.upsert(row));
   }
 
   get length(): number {
-    return this.n;
+    return this.encoder ? this.encoder.count : this.objects!.length;
   }
 
   /** True when changes are written to their lines as they are added (see the class). */
   get encoding(): boolean {
-    return this.writer !== undefined;
+    return this.encoder !== undefined;
   }
 
   /** Puts the changes on `target` as its `changes`. The list is not used afterwards. */
   into<T extends object>(target: T): T & { changes: Change[] } {
-    if (!this.writer) return Object.assign(target, { changes: this.objects! });
-    const bytes = finishChanges(this.writer, this.n);
-    return withEncodedChanges(target, { bytes, count: this.n }, this.onDecode);
+    if (!this.encoder) return Object.assign(target, { changes: this.objects! });
+    return withEncodedChanges(target, this.encoder.finish(), this.onDecode);
   }
 }
 

@@ -20,6 +20,8 @@ export interface ResolvedTable {
   selectList(alias: string): string;
   /** `alias.col` quoted. */
   ref(alias: string, column: SourceColumn | string): string;
+  /** The decoder of each captured column (a driver value → its Ferry value), in `columns` order. */
+  readonly decoders: readonly ((value: unknown) => FerryValue)[];
   /** Decodes a driver row to captured column values. */
   decodeRow(raw: RawRow): FerryRecord;
   /** The key values of a decoded row. */
@@ -110,6 +112,7 @@ export function resolveTable(
         .join(', ');
     },
     ref,
+    decoders,
     decodeRow,
     keyOf: keyOf as (row: FerryRecord) => FerryRecord,
   };

@@ -27,9 +27,6 @@ export interface TextRow {
   readonly count: number;
 }
 
-/** Writes one field in its wire form through the writer, or throws DEFER. */
-type FieldWriter = (w: JsonWriter, src: Uint8Array, start: number, end: number) => void;
-
 const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 const END = ascii('}}\n');
 const INT = ascii('{"$int":"');
@@ -89,12 +86,9 @@ export class TextRowWriter {
   private readonly keyPrefixes: Uint8Array[];
   /** What comes before each row field: `},"row":{"id":`, then `,"name":`. */
   private readonly rowPrefixes: Uint8Array[];
-  /** Per field: its kind, its fraction digits (timestamps; -1 for none) and, when decoded, its writer. */
+  /** Per field: its kind and its fraction digits (timestamps; -1 for none). */
   private readonly kinds: Uint8Array;
   private readonly scales: Int32Array;
-  private readonly decoders: (FieldWriter | undefined)[];
-  /** Per field, its decoder (made on first use, by fieldValue). */
-  private valueDecoders: ((value: unknown) => FerryValue)[] | undefined;
   /** Bytes a line takes besides its fields' text, at most (prefixes, tags, `null`, `}}\n`). */
   private readonly fixed: number;
 
@@ -117,9 +111,6 @@ export class TextRowWriter {
     const standard = dialect.decoder === sqlDecoder;
     this.kinds = Uint8Array.from(table.columns, (c) => (standard ? kindOf(c) : DECODED));
     this.scales = Int32Array.from(table.columns, (c) => c.scale ?? -1);
-    this.decoders = table.columns.map((c, i) =>
-      this.kinds[i] === DECODED ? this.decodingWriter(c) : undefined,
-    );
     const tags = 32; // the longest tag and its end (`{"$date":"` … `"}`), or `false`
     const size = (list: Uint8Array[]) => list.reduce((n, b) => n + b.length + tags, 0);
     this.fixed = size(this.keyPrefixes) + size(this.rowPrefixes) + END.length;
@@ -152,9 +143,13 @@ export class TextRowWriter {
     }
     // A field the byte writers are not sure of: the whole row the object path's way.
     w.pos = at;
+    encodeChangeInto(w, this.upsert(row), index);
+  }
+
+  /** The upsert of `row` as the object path makes it: the row decoded, its key taken from it. */
+  upsert(row: TextRow): Change {
     const decoded = this.decodeRow(row);
-    const change: Change = { op: 'upsert', key: this.table.keyOf(decoded), row: decoded };
-    encodeChangeInto(w, change, index);
+    return { op: 'upsert', key: this.table.keyOf(decoded), row: decoded };
   }
 
   /**
@@ -178,10 +173,7 @@ export class TextRowWriter {
     this.checkCount(row);
     const column = this.table.columns[i];
     if (!column) throw new RangeError(`no field ${i}`);
-    this.valueDecoders ??= this.table.columns.map(
-      (c) => this.dialect.decoder?.(c) ?? ((v: unknown): FerryValue => this.dialect.decode(v, c)),
-    );
-    return this.valueDecoders[i]!(this.driverValue(column, row.bytes, row.start[i]!, row.end[i]!));
+    return this.table.decoders[i]!(this.driverValue(column, row.bytes, row.start[i]!, row.end[i]!));
   }
 
   /** The key of `row`, as the object path finds it. */
@@ -294,7 +286,7 @@ export class TextRowWriter {
   ): number {
     w.pos = p;
     try {
-      this.decoders[i]!(w, bytes, start, end);
+      w.value(this.table.decoders[i]!(this.driverValue(this.table.columns[i]!, bytes, start, end)));
     } catch (err) {
       if (err === DEFER) return -1;
       throw err;
@@ -308,13 +300,6 @@ export class TextRowWriter {
     if (end < 0) return null;
     const text = Buffer.from(src.buffer, src.byteOffset, src.byteLength).toString('utf8', start, end);
     return this.dialect.textValue ? this.dialect.textValue(column, text) : text;
-  }
-
-  /** The general writer of a column: the field decoded to its Ferry value, which is then encoded. */
-  private decodingWriter(column: SourceColumn): FieldWriter {
-    const decode =
-      this.dialect.decoder?.(column) ?? ((v: unknown): FerryValue => this.dialect.decode(v, column));
-    return (w, src, start, end) => w.value(decode(this.driverValue(column, src, start, end)));
   }
 }
 
